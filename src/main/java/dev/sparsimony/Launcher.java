@@ -1,0 +1,2 @@
+package dev.sparsimony;
+public final class Launcher { public static void main(String[] a) {} }

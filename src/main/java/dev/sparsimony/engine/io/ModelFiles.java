@@ -1,0 +1,65 @@
+package dev.sparsimony.engine.io;
+
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.ModelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Entry point for loading a model from any supported file: picks the importer. */
+public final class ModelFiles {
+    private static final List<ModelImporter> IMPORTERS = new ArrayList<>();
+
+    private ModelFiles() {
+    }
+
+    /** Registers an importer (one line per format, done in {@link #importers()}'s static set-up). */
+    public static synchronized void register(ModelImporter importer) {
+        IMPORTERS.add(importer);
+    }
+
+    public static synchronized List<ModelImporter> importers() {
+        Registrations.ensure();
+        return List.copyOf(IMPORTERS);
+    }
+
+    /** Loads a model, with one-line errors for missing, unreadable or unsupported files. */
+    public static Model load(Path path) {
+        if (!Files.exists(path)) {
+            throw new ModelException("model file not found: " + path);
+        }
+        if (!Files.isReadable(path)) {
+            throw new ModelException("model file is not readable: " + path);
+        }
+        for (ModelImporter imp : importers()) {
+            if (imp.accepts(path)) {
+                try {
+                    return imp.load(path);
+                } catch (ModelException e) {
+                    throw e;
+                } catch (NoSuchFileException e) {
+                    throw new ModelException(imp.formatName() + ": file not found: " + e.getFile());
+                } catch (IOException e) {
+                    throw new ModelException(imp.formatName() + ": cannot read " + path.getFileName() + ": "
+                            + e.getMessage(), e);
+                } catch (OutOfMemoryError e) {
+                    throw new ModelException("model " + path.getFileName() + " is too large for the memory given to"
+                            + " Sparsimony (raise -Xmx)", e);
+                } catch (RuntimeException e) {
+                    throw new ModelException(imp.formatName() + ": " + path.getFileName() + " is corrupt or not a "
+                            + imp.formatName() + " model (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (ModelImporter imp : importers()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(imp.formatName()).append(' ')
+                    .append(String.join("/", imp.extensions()));
+        }
+        throw new ModelException("unsupported model file " + path.getFileName() + "; supported: " + sb);
+    }
+}

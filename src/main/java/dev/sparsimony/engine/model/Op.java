@@ -1,0 +1,44 @@
+package dev.sparsimony.engine.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One operation of the model graph. Implementations are immutable records; weights are named tensors.
+ *
+ * <p>Runtime tensors always carry the batch as axis 0; shapes passed to {@link #outputShape} include it.
+ */
+public sealed interface Op permits Ops.Dense, Ops.Conv, Ops.BatchNorm, Ops.Activation, Ops.Softmax,
+        Ops.Pool, Ops.GlobalPool, Ops.Flatten, Ops.Reshape, Ops.Transpose, Ops.Binary, Ops.Constant,
+        Ops.Concat, Ops.Identity, Ops.MatMul, Ops.Gemm, Ops.QuantizeLinear, Ops.DequantizeLinear {
+
+    /** Human-readable layer type, e.g. "Dense", "Conv2D", "ReLU". */
+    String kind();
+
+    /** Named weight tensors (empty for weightless ops); iteration order is stable. */
+    default Map<String, Tensor> weights() {
+        return Map.of();
+    }
+
+    /** A copy of this op with one weight replaced (same shape required). */
+    default Op withWeight(String name, Tensor value) {
+        throw new ModelException(kind() + " has no weight named '" + name + "'");
+    }
+
+    /** Number of graph inputs this op takes: exact count, or a range checked by {@link #checkArity}. */
+    default int minInputs() {
+        return 1;
+    }
+
+    default int maxInputs() {
+        return 1;
+    }
+
+    /** Output shape (batch included) given the input shapes; throws {@link ModelException} when they do not chain. */
+    int[] outputShape(List<int[]> inputShapes);
+
+    /** True for ops whose weights the compression engine prunes and quantizes (Dense, Conv). */
+    default boolean isPrunable() {
+        return false;
+    }
+}

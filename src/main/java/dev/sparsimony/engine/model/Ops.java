@@ -1,0 +1,679 @@
+package dev.sparsimony.engine.model;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The operations of the IR, one record each. Shapes include the batch axis (axis 0). */
+public final class Ops {
+    private Ops() {
+    }
+
+    // ------------------------------------------------------------------ weighted layers
+
+    /**
+     * Fully connected layer on the last axis: y = x · kernel + bias.
+     *
+     * @param kernel [nIn, nOut], row-major (Keras layout; ONNX Gemm/MatMul weights are converted to it)
+     * @param bias   [nOut] or null
+     */
+    public record Dense(Tensor kernel, Tensor bias) implements Op {
+        public Dense {
+            if (kernel.rank() != 2) {
+                throw new ModelException("Dense kernel must be 2-D [in, out], got " + kernel.shapeString());
+            }
+            if (bias != null && (bias.rank() != 1 || bias.dim(0) != kernel.dim(1))) {
+                throw new ModelException("Dense bias must be [" + kernel.dim(1) + "], got " + bias.shapeString());
+            }
+        }
+
+        public int nIn() {
+            return kernel.dim(0);
+        }
+
+        public int nOut() {
+            return kernel.dim(1);
+        }
+
+        @Override
+        public String kind() {
+            return "Dense";
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            Map<String, Tensor> m = new LinkedHashMap<>();
+            m.put("kernel", kernel);
+            if (bias != null) {
+                m.put("bias", bias);
+            }
+            return m;
+        }
+
+        @Override
+        public Op withWeight(String name, Tensor value) {
+            return switch (name) {
+                case "kernel" -> new Dense(Shapes.sameShape(kernel, value, name), bias);
+                case "bias" -> new Dense(kernel, Shapes.sameShape(bias, value, name));
+                default -> Op.super.withWeight(name, value);
+            };
+        }
+
+        @Override
+        public boolean isPrunable() {
+            return true;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (s.length < 2 || s[s.length - 1] != nIn()) {
+                throw new ModelException("Dense expects last input dimension " + nIn() + ", got shape "
+                        + Arrays.toString(s));
+            }
+            int[] o = s.clone();
+            o[o.length - 1] = nOut();
+            return o;
+        }
+    }
+
+    /**
+     * 1-D or 2-D convolution.
+     *
+     * @param kernel [k1, (k2,) cIn / groups, cOut] (Keras/hls4ml "HWIO" layout; ONNX OIHW is converted),
+     *               so that the kernel viewed as a matrix is [k1*k2*cIn/groups, cOut] like a Dense kernel
+     * @param bias   [cOut] or null
+     */
+    public record Conv(Tensor kernel, Tensor bias, int[] strides, int[] dilations, int[] padsBegin,
+                       int[] padsEnd, int groups, Layout layout) implements Op {
+        public Conv {
+            int r = kernel.rank() - 2;
+            if (r != 1 && r != 2) {
+                throw new ModelException("Conv supports 1-D and 2-D kernels, got kernel " + kernel.shapeString());
+            }
+            for (int[] a : new int[][] {strides, dilations, padsBegin, padsEnd}) {
+                if (a.length != r) {
+                    throw new ModelException("Conv attributes must have " + r + " entries (one per spatial axis)");
+                }
+            }
+            if (groups < 1 || kernel.dim(-1) % groups != 0) {
+                throw new ModelException("Conv groups must divide the output channels: groups " + groups
+                        + ", channels " + kernel.dim(-1));
+            }
+            if (bias != null && (bias.rank() != 1 || bias.dim(0) != kernel.dim(-1))) {
+                throw new ModelException("Conv bias must be [" + kernel.dim(-1) + "], got " + bias.shapeString());
+            }
+            strides = strides.clone();
+            dilations = dilations.clone();
+            padsBegin = padsBegin.clone();
+            padsEnd = padsEnd.clone();
+        }
+
+        public int spatialRank() {
+            return kernel.rank() - 2;
+        }
+
+        public int[] kernelSize() {
+            return Arrays.copyOf(kernel.shape(), spatialRank());
+        }
+
+        public int inChannelsPerGroup() {
+            return kernel.dim(-2);
+        }
+
+        public int outChannels() {
+            return kernel.dim(-1);
+        }
+
+        /** Rows of the kernel seen as a Dense-like matrix: k1*k2*cIn/groups. */
+        public int matrixRows() {
+            return kernel.size() / outChannels();
+        }
+
+        @Override
+        public String kind() {
+            return "Conv" + spatialRank() + "D";
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            Map<String, Tensor> m = new LinkedHashMap<>();
+            m.put("kernel", kernel);
+            if (bias != null) {
+                m.put("bias", bias);
+            }
+            return m;
+        }
+
+        @Override
+        public Op withWeight(String name, Tensor value) {
+            return switch (name) {
+                case "kernel" -> new Conv(Shapes.sameShape(kernel, value, name), bias, strides, dilations,
+                        padsBegin, padsEnd, groups, layout);
+                case "bias" -> new Conv(kernel, Shapes.sameShape(bias, value, name), strides, dilations,
+                        padsBegin, padsEnd, groups, layout);
+                default -> Op.super.withWeight(name, value);
+            };
+        }
+
+        @Override
+        public boolean isPrunable() {
+            return true;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            int r = spatialRank();
+            if (s.length != r + 2) {
+                throw new ModelException(kind() + " expects a rank-" + (r + 2) + " input, got shape "
+                        + Arrays.toString(s));
+            }
+            int ca = layout.channelAxis(s.length);
+            if (s[ca] != inChannelsPerGroup() * groups) {
+                throw new ModelException(kind() + " expects " + inChannelsPerGroup() * groups
+                        + " input channels, got shape " + Arrays.toString(s));
+            }
+            int[] o = s.clone();
+            int[] k = kernelSize();
+            for (int i = 0; i < r; i++) {
+                int ax = layout.spatialAxis(s.length, i);
+                o[ax] = Shapes.windowOutput(s[ax], k[i], strides[i], dilations[i], padsBegin[i], padsEnd[i],
+                        false, kind());
+            }
+            o[ca] = outChannels();
+            return o;
+        }
+    }
+
+    /** Inference-mode batch normalisation over the channel axis: gamma * (x - mean) / sqrt(var + eps) + beta. */
+    public record BatchNorm(Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon, Layout layout)
+            implements Op {
+        public BatchNorm {
+            int c = gamma.size();
+            for (Tensor t : new Tensor[] {beta, mean, variance}) {
+                if (t.size() != c) {
+                    throw new ModelException("BatchNorm parameters must all have " + c + " values");
+                }
+            }
+        }
+
+        public int channels() {
+            return gamma.size();
+        }
+
+        /** Channel axis for an input of this rank: axis 1 for rank 2, else by layout. */
+        public int channelAxis(int rank) {
+            return rank == 2 ? 1 : layout.channelAxis(rank);
+        }
+
+        @Override
+        public String kind() {
+            return "BatchNorm";
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            Map<String, Tensor> m = new LinkedHashMap<>();
+            m.put("gamma", gamma);
+            m.put("beta", beta);
+            m.put("mean", mean);
+            m.put("variance", variance);
+            return m;
+        }
+
+        @Override
+        public Op withWeight(String name, Tensor v) {
+            return switch (name) {
+                case "gamma" -> new BatchNorm(Shapes.sameShape(gamma, v, name), beta, mean, variance, epsilon, layout);
+                case "beta" -> new BatchNorm(gamma, Shapes.sameShape(beta, v, name), mean, variance, epsilon, layout);
+                case "mean" -> new BatchNorm(gamma, beta, Shapes.sameShape(mean, v, name), variance, epsilon, layout);
+                case "variance" -> new BatchNorm(gamma, beta, mean, Shapes.sameShape(variance, v, name), epsilon, layout);
+                default -> Op.super.withWeight(name, v);
+            };
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (s.length < 2 || s[channelAxis(s.length)] != channels()) {
+                throw new ModelException("BatchNorm expects " + channels() + " channels, got shape "
+                        + Arrays.toString(s));
+            }
+            return s.clone();
+        }
+    }
+
+    // ------------------------------------------------------------------ element-wise
+
+    /** Element-wise activation; alpha/beta as documented on {@link ActivationKind}. */
+    public record Activation(ActivationKind activation, float alpha, float beta) implements Op {
+        public static Activation of(ActivationKind k) {
+            return switch (k) {
+                case LEAKY_RELU -> new Activation(k, 0.3f, 0f);
+                case ELU -> new Activation(k, 1f, 0f);
+                case HARD_SIGMOID -> new Activation(k, 0.2f, 0.5f);
+                case CLIP -> new Activation(k, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                default -> new Activation(k, 0f, 0f);
+            };
+        }
+
+        @Override
+        public String kind() {
+            return activation.label();
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+
+    /**
+     * Softmax along {@code axis}. With {@code coerce2d} (ONNX before opset 13) the input is viewed as
+     * [prod(dims before axis), prod(dims from axis)] and normalised over the second dimension.
+     */
+    public record Softmax(int axis, boolean coerce2d) implements Op {
+        @Override
+        public String kind() {
+            return "Softmax";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            Shapes.axis(axis, s.length, "Softmax");
+            return s.clone();
+        }
+    }
+
+    public enum BinaryKind { ADD, SUB, MUL, DIV }
+
+    /** Element-wise binary op with NumPy broadcasting. */
+    public record Binary(BinaryKind op) implements Op {
+        @Override
+        public String kind() {
+            return switch (op) {
+                case ADD -> "Add";
+                case SUB -> "Sub";
+                case MUL -> "Mul";
+                case DIV -> "Div";
+            };
+        }
+
+        @Override
+        public int minInputs() {
+            return 2;
+        }
+
+        @Override
+        public int maxInputs() {
+            return 2;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return Shapes.broadcast(in.get(0), in.get(1), kind());
+        }
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    public enum PoolKind { MAX, AVG }
+
+    /** Windowed max/average pooling over the spatial axes. */
+    public record Pool(PoolKind pool, int[] kernel, int[] strides, int[] padsBegin, int[] padsEnd,
+                       boolean countIncludePad, boolean ceilMode, Layout layout) implements Op {
+        public Pool {
+            int r = kernel.length;
+            if (r != 1 && r != 2) {
+                throw new ModelException("Pooling supports 1-D and 2-D windows, got " + r + "-D");
+            }
+            if (strides.length != r || padsBegin.length != r || padsEnd.length != r) {
+                throw new ModelException("Pooling attributes must have " + r + " entries");
+            }
+            kernel = kernel.clone();
+            strides = strides.clone();
+            padsBegin = padsBegin.clone();
+            padsEnd = padsEnd.clone();
+        }
+
+        @Override
+        public String kind() {
+            return (pool == PoolKind.MAX ? "MaxPool" : "AvgPool") + kernel.length + "D";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            int r = kernel.length;
+            if (s.length != r + 2) {
+                throw new ModelException(kind() + " expects a rank-" + (r + 2) + " input, got shape "
+                        + Arrays.toString(s));
+            }
+            int[] o = s.clone();
+            for (int i = 0; i < r; i++) {
+                int ax = layout.spatialAxis(s.length, i);
+                o[ax] = Shapes.windowOutput(s[ax], kernel[i], strides[i], 1, padsBegin[i], padsEnd[i], ceilMode,
+                        kind());
+            }
+            return o;
+        }
+    }
+
+    /** Pooling over all spatial axes; {@code keepDims} keeps them as size 1 (ONNX) or drops them (Keras). */
+    public record GlobalPool(PoolKind pool, Layout layout, boolean keepDims) implements Op {
+        @Override
+        public String kind() {
+            return pool == PoolKind.MAX ? "GlobalMaxPool" : "GlobalAvgPool";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (s.length < 3) {
+                throw new ModelException(kind() + " expects a feature map with spatial axes, got shape "
+                        + Arrays.toString(s));
+            }
+            int c = s[layout.channelAxis(s.length)];
+            if (!keepDims) {
+                return new int[] {s[0], c};
+            }
+            int[] o = s.clone();
+            for (int i = 0; i < s.length - 2; i++) {
+                o[layout.spatialAxis(s.length, i)] = 1;
+            }
+            return o;
+        }
+    }
+
+    // ------------------------------------------------------------------ shape ops
+
+    /** ONNX Flatten: output [prod(dims before axis), prod(dims from axis)]. Keras Flatten is axis 1. */
+    public record Flatten(int axis) implements Op {
+        @Override
+        public String kind() {
+            return "Flatten";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            int a = axis < 0 ? axis + s.length : axis;
+            if (a < 0 || a > s.length) {
+                throw new ModelException("Flatten axis " + axis + " out of range for shape " + Arrays.toString(s));
+            }
+            long p = 1;
+            long q = 1;
+            for (int i = 0; i < s.length; i++) {
+                if (i < a) {
+                    p *= s[i];
+                } else {
+                    q *= s[i];
+                }
+            }
+            return new int[] {Math.toIntExact(p), Math.toIntExact(q)};
+        }
+    }
+
+    /**
+     * ONNX Reshape with a static target shape (batch included): 0 copies the input dimension (unless
+     * {@code allowZero}), -1 is inferred.
+     */
+    public record Reshape(int[] shape, boolean allowZero) implements Op {
+        public Reshape {
+            shape = shape.clone();
+        }
+
+        @Override
+        public String kind() {
+            return "Reshape";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return Shapes.reshape(in.get(0), shape, allowZero);
+        }
+    }
+
+    /** Permutes axes (batch included). */
+    public record Transpose(int[] perm) implements Op {
+        public Transpose {
+            perm = perm.clone();
+        }
+
+        @Override
+        public String kind() {
+            return "Transpose";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (perm.length != s.length) {
+                throw new ModelException("Transpose permutation " + Arrays.toString(perm) + " does not match rank "
+                        + s.length);
+            }
+            int[] o = new int[s.length];
+            for (int i = 0; i < s.length; i++) {
+                o[i] = s[perm[i]];
+            }
+            return o;
+        }
+    }
+
+    /** Concatenation of all inputs along an axis. */
+    public record Concat(int axis) implements Op {
+        @Override
+        public String kind() {
+            return "Concat";
+        }
+
+        @Override
+        public int maxInputs() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] o = in.get(0).clone();
+            int a = Shapes.axis(axis, o.length, "Concat");
+            for (int k = 1; k < in.size(); k++) {
+                int[] s = in.get(k);
+                if (s.length != o.length) {
+                    throw new ModelException("Concat inputs must have the same rank");
+                }
+                for (int i = 0; i < s.length; i++) {
+                    if (i != a && s[i] != o[i]) {
+                        throw new ModelException("Concat inputs differ outside axis " + axis + ": "
+                                + Arrays.toString(o) + " vs " + Arrays.toString(s));
+                    }
+                }
+                o[a] += s[a];
+            }
+            return o;
+        }
+    }
+
+    /** Passes its input through (ONNX Identity, Dropout at inference, Keras Dropout/InputLayer). */
+    public record Identity() implements Op {
+        @Override
+        public String kind() {
+            return "Identity";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+
+    /** A constant tensor (no inputs); its shape is the full runtime shape, batch not implied. */
+    public record Constant(Tensor value) implements Op {
+        @Override
+        public String kind() {
+            return "Constant";
+        }
+
+        @Override
+        public int minInputs() {
+            return 0;
+        }
+
+        @Override
+        public int maxInputs() {
+            return 0;
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            return Map.of("value", value);
+        }
+
+        @Override
+        public Op withWeight(String name, Tensor v) {
+            if (!name.equals("value")) {
+                return Op.super.withWeight(name, v);
+            }
+            return new Constant(Shapes.sameShape(value, v, name));
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return value.shape();
+        }
+    }
+
+    // ------------------------------------------------------------------ general linear algebra
+
+    /** NumPy matmul of two runtime tensors (used when neither side is a constant weight). */
+    public record MatMul() implements Op {
+        @Override
+        public String kind() {
+            return "MatMul";
+        }
+
+        @Override
+        public int minInputs() {
+            return 2;
+        }
+
+        @Override
+        public int maxInputs() {
+            return 2;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return Shapes.matmul(in.get(0), in.get(1));
+        }
+    }
+
+    /** ONNX Gemm on runtime tensors: alpha * op(A) · op(B) + beta * C, with C broadcast; C optional. */
+    public record Gemm(float alpha, float beta, boolean transA, boolean transB) implements Op {
+        @Override
+        public String kind() {
+            return "Gemm";
+        }
+
+        @Override
+        public int minInputs() {
+            return 2;
+        }
+
+        @Override
+        public int maxInputs() {
+            return 3;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] a = in.get(0);
+            int[] b = in.get(1);
+            if (a.length != 2 || b.length != 2) {
+                throw new ModelException("Gemm needs 2-D inputs, got " + Arrays.toString(a) + " and "
+                        + Arrays.toString(b));
+            }
+            int m = transA ? a[1] : a[0];
+            int ka = transA ? a[0] : a[1];
+            int kb = transB ? b[1] : b[0];
+            int n = transB ? b[0] : b[1];
+            if (ka != kb) {
+                throw new ModelException("Gemm inner dimensions differ: " + ka + " vs " + kb);
+            }
+            int[] o = {m, n};
+            if (in.size() > 2) {
+                int[] c = Shapes.broadcast(o, in.get(2), "Gemm bias");
+                if (!Arrays.equals(c, o)) {
+                    throw new ModelException("Gemm bias " + Arrays.toString(in.get(2)) + " does not broadcast to "
+                            + Arrays.toString(o));
+                }
+            }
+            return o;
+        }
+    }
+
+    // ------------------------------------------------------------------ ONNX quantization
+
+    public enum QuantType {
+        UINT8(0, 255), INT8(-128, 127);
+
+        public final int min;
+        public final int max;
+
+        QuantType(int min, int max) {
+            this.min = min;
+            this.max = max;
+        }
+    }
+
+    /**
+     * ONNX QuantizeLinear: y = saturate(round_half_even(x / scale) + zero_point). Inputs: x, scale, [zero_point].
+     * {@code axis} selects the per-axis scale when scale is 1-D. Output values are integers held as floats.
+     */
+    public record QuantizeLinear(int axis, QuantType type) implements Op {
+        @Override
+        public String kind() {
+            return "QuantizeLinear";
+        }
+
+        @Override
+        public int maxInputs() {
+            return 3;
+        }
+
+        @Override
+        public int minInputs() {
+            return 2;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+
+    /** ONNX DequantizeLinear: y = (x - zero_point) * scale. Inputs: x, scale, [zero_point]. */
+    public record DequantizeLinear(int axis) implements Op {
+        @Override
+        public String kind() {
+            return "DequantizeLinear";
+        }
+
+        @Override
+        public int maxInputs() {
+            return 3;
+        }
+
+        @Override
+        public int minInputs() {
+            return 2;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+}
