@@ -18,6 +18,6 @@ final class Registrations {
         // Registered importers (most specific first):
         ModelFiles.register(new dev.sparsimony.engine.io.npyjson.NpyJsonImporter());
         ModelFiles.register(new dev.sparsimony.engine.io.onnx.OnnxImporter());
-        // ModelFiles.register(new dev.sparsimony.engine.io.keras.KerasImporter());
+        ModelFiles.register(new dev.sparsimony.engine.io.keras.KerasImporter());
     }
 }
