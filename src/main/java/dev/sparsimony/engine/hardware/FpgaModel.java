@@ -66,10 +66,10 @@ public final class FpgaModel {
                 p.lutFfUncertainty(), notes);
     }
 
-    /** Adder levels that fit in one clock period, leaving 30 % of it for routing and register set-up. */
+    /** Adder levels that fit in one clock period, leaving 20 % of it for routing and register set-up. */
     static int levelsPerCycle(double clockMhz, FpgaParams p) {
         double periodNs = 1000.0 / clockMhz;
-        return Math.max(1, (int) Math.floor(0.7 * periodNs / p.adderDelayNs()));
+        return Math.max(1, (int) Math.floor(0.8 * periodNs / p.adderDelayNs() + 1e-9));
     }
 
     private static boolean passesPrecision(Op op) {
@@ -163,7 +163,7 @@ public final class FpgaModel {
             long treeCycles = KernelModel.ceilDiv(ceilLog2(n), levels);
             long lut = rom[1] + (n - 1) * w + (n - 1) * tw + n * w + (mults == 0 ? n * tw * tw / 2 : 0) + control;
             return new LayerEstimate(node.name(), op.kind(), shape, 0, "", mults, rom[0], lut,
-                    3 * n * w + p.controlFf(), 2 * treeCycles + 6, 1, n,
+                    3 * n * w + p.controlFf(), 2 * treeCycles + 4, 1, n,
                     "stable softmax: exp table x " + (copies - 1) + " + inverse table, " + p.tableSize() + "x" + tw);
         }
         if (op instanceof Ops.BatchNorm bn) {
@@ -316,7 +316,8 @@ public final class FpgaModel {
             lut = multLut + adders * acc + muxLut + p.controlLut() + extraLut;
             ff = multFf + KernelModel.ceilDiv(treeFf, rf) + (long) nOut * lc.result().width()
                     + (rf > 1 ? (long) nOut * acc : 0) + p.controlFf();
-            latency = (rf - 1) + 1 + treeCycles + 1;
+            // RF-1 extra issue cycles, one multiplier stage, the adder tree (result cast is combinational)
+            latency = (rf - 1) + 1 + treeCycles;
             note = km.constantsVisible() ? "constant weights: " + mults + " real multipliers of " + km.nonZero()
                     + " non-zero" : "multiplier_limit = ceil(n/RF) - zeros/RF";
         } else {
@@ -327,7 +328,8 @@ public final class FpgaModel {
             lut = multLut + mults * acc + (long) nOut * acc * (multScale > 1 ? 1 : 0) + muxLut + p.controlLut()
                     + extraLut;
             ff = mults * (dW + acc) + (long) nOut * lc.result().width() + p.controlFf();
-            latency = rf + 1 + (rf > 1 ? 1 : 0) + KernelModel.ceilDiv(ceilLog2(multScale + 1), levels) + 1;
+            // RF accumulation cycles, BRAM read, multiplier stage, final sum of the mult_scale partial sums
+            latency = rf + (rf > 1 ? 1 : 0) + 1 + KernelModel.ceilDiv(ceilLog2(multScale + 1), levels);
             note = "block_factor " + bf + ", " + km.zeroPatterns() + " all-zero patterns"
                     + (km.usesBram() ? ", ROM " + km.bramColumns() + " x 36-bit columns, depth " + rf : "");
         }

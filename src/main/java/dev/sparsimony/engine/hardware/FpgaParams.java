@@ -28,7 +28,7 @@ public record FpgaParams(int maxCsdDigitsInFabric, int tableSize, int tableWidth
     }
 
     public static FpgaParams defaults() {
-        return new FpgaParams(2, 1024, 18, 1024, 1.0, 0.6, 40, 40, 0.5);
+        return new FpgaParams(2, 1024, 18, 1024, 0.8, 0.6, 40, 40, 0.5);
     }
 
     public FpgaParams withMaxCsdDigitsInFabric(int d) {

@@ -177,15 +177,20 @@ class FpgaModelTest {
     @Test
     void latencyAndInterval() {
         float[] k = TestModels.filled(N_IN * N_OUT, TestModels.HARD);
-        // 200 MHz: 3 adder levels per cycle; 64 products + bias = 65 -> 7 levels -> 3 cycles; + mult + output reg
+        // 200 MHz: 0.8 * 5 ns / 0.8 ns = 5 adder levels per cycle; 64 products + bias = 65 -> 7 levels -> 2
+        // cycles; + 1 multiplier stage
         FpgaEstimate e = estimate(k, width(16), 1, Strategy.LATENCY);
-        assertEquals(5, e.latencyCycles());
+        assertEquals(3, e.latencyCycles());
         assertEquals(1, e.intervalCycles());
-        assertEquals(25.0, e.latencyNs(), 1e-9);
+        assertEquals(15.0, e.latencyNs(), 1e-9);
+        // RF 4 (Latency): 3 more issue cycles, interval 4
+        FpgaEstimate e4 = estimate(k, width(16), 4, Strategy.LATENCY);
+        assertEquals(6, e4.latencyCycles());
+        assertEquals(4, e4.intervalCycles());
         FpgaEstimate r = estimate(k, width(16), 8, Strategy.RESOURCE);
         assertEquals(8, r.intervalCycles());
-        // RF 8 + mult + BRAM read + accumulate 8 partial sums per output (4 levels -> 2 cycles) + output reg
-        assertEquals(13, r.latencyCycles());
+        // RF 8 + BRAM read + mult + sum of 8 partial sums per output (4 levels -> 1 cycle)
+        assertEquals(11, r.latencyCycles());
     }
 
     @Test

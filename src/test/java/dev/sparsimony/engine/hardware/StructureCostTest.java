@@ -149,4 +149,21 @@ class StructureCostTest {
         long kernelDsp = e.layers().stream().filter(l -> !l.strategy().isEmpty()).mapToLong(LayerEstimate::dsp).sum();
         assertEquals(kernelDsp, total, 1e-9);
     }
+
+    @org.junit.jupiter.api.Test
+    void compressionEngineGranularities() {
+        // the granularity classes of engine.prune give the same structures as hls4ml's DSP pattern and BRAM block
+        float[] k = randomKernel(3);
+        Model m = TestModels.singleDense(k, N_IN, N_OUT);
+        Node layer = m.node("fc");
+        dev.sparsimony.engine.prune.LayerContext ctx = dev.sparsimony.engine.prune.LayerContext.of(m, layer)
+                .withHardware(18, 8);
+        StructureMap dspMap = new dev.sparsimony.engine.prune.DspPattern(0).structures(layer, ctx);
+        StructureMap bramMap = new dev.sparsimony.engine.prune.BramBlock(0, 0).structures(layer, ctx);
+        assertArrayEquals(TestModels.patternMap(N_IN, N_OUT, 8).structureOf(), dspMap.structureOf());
+        assertArrayEquals(TestModels.groupMap(N_IN, N_OUT, 8, 2).structureOf(), bramMap.structureOf());
+        LayerHwConfig lc = LayerHwConfig.of(FixedPoint.of(18, 8), 8, Strategy.RESOURCE);
+        check(lc, bramMap, 9);
+        check(lc, dspMap, 10, false);
+    }
 }
