@@ -70,12 +70,25 @@ final class EvaluateCommand implements Callable<Integer> {
         double ms = (System.nanoTime() - t0) / 1e6;
         var out = spec.commandLine().getOut();
         if (json) {
-            var node = new ObjectMapper().valueToTree(q);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("millis", ms);
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            ObjectMapper om = new ObjectMapper();
+            var node = om.createObjectNode();
+            node.put("metric", q.metric().name().toLowerCase(java.util.Locale.ROOT));
+            node.put("value", q.value());
+            node.put("samples", q.samples());
+            if (!Double.isNaN(q.mse())) {
+                node.put("mse", q.mse());
+            }
+            node.put("data", dataPath.toString());
+            node.put("millis", ms);
+            out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         } else {
-            out.println(q.describe() + String.format(" (%s, %.0f ms)", dataPath.getFileName(), ms));
+            out.println(describe(q) + String.format(" (%s, %.0f ms)", dataPath.getFileName(), ms));
         }
         return 0;
+    }
+
+    static String describe(Quality q) {
+        String s = String.format("%s: %.2f %% on %,d samples", q.metric().label(), 100 * q.value(), q.samples());
+        return Double.isNaN(q.mse()) ? s : s + String.format(", output MSE %.3g", q.mse());
     }
 }

@@ -58,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
             return Npy.read(p).toTensor();
         }
         if (n.endsWith(".pb")) {
-            return OnnxTensors.read(p);
+            return OnnxTensors.read(p).tensor();
         }
         return DataFiles.load(p).x();
     }

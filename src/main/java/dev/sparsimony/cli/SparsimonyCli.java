@@ -44,8 +44,7 @@ public final class SparsimonyCli implements Runnable {
             if (Boolean.getBoolean("sparsimony.debug")) {
                 ex.printStackTrace(c.getErr());
             }
-            return ex instanceof ModelException || ex instanceof java.io.IOException
-                    || ex instanceof OutOfMemoryError ? 1 : 3;
+            return ex instanceof ModelException || ex instanceof java.io.IOException ? 1 : 3;
         });
         return cl;
     }
@@ -72,7 +71,12 @@ public final class SparsimonyCli implements Runnable {
     public static int run(String... args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        return commandLine(out, err).execute(args);
+        try {
+            return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("sparsimony: " + describe(e));
+            return 1;
+        }
     }
 
     public static void main(String[] args) {
