@@ -78,7 +78,7 @@ class CorruptInputTest {
                 Files.write(p, Arrays.copyOf(good, cut));
                 expectOnlyModelException(() -> DataFiles.load(p), e.getKey() + " cut at " + cut);
             }
-            for (int k = 0; k < 40; k++) {
+            for (int k = 0; k < 20; k++) {
                 byte[] b = good.clone();
                 b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
                 Files.write(p, b);
@@ -103,7 +103,7 @@ class CorruptInputTest {
             Files.write(dir.resolve("model.json"), Arrays.copyOf(manifest, cut));
             expectOnlyModelException(() -> ModelFiles.load(dir), "manifest cut at " + cut);
         }
-        for (int k = 0; k < 60; k++) {
+        for (int k = 0; k < 30; k++) {
             byte[] b = manifest.clone();
             b[rnd.nextInt(b.length)] = (byte) "{}[],:\"0-aZ \n".charAt(rnd.nextInt(13));
             Files.write(dir.resolve("model.json"), b);
