@@ -35,12 +35,12 @@ final class ActivationLayer extends Layer {
             }
             case TANH -> {
                 for (int i = 0; i < len; i++) {
-                    y[i] = (float) Math.tanh(x[i]);
+                    y[i] = (float) StrictMath.tanh(x[i]);
                 }
             }
             case SIGMOID -> {
                 for (int i = 0; i < len; i++) {
-                    y[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+                    y[i] = (float) (1.0 / (1.0 + StrictMath.exp(-x[i])));
                 }
             }
             default -> System.arraycopy(x, 0, y, 0, len);

@@ -193,16 +193,16 @@ final class Network {
             }
             double sum = 0;
             for (int c = 0; c < classes; c++) {
-                sum += Math.exp(logits[base + c] - mx);
+                sum += StrictMath.exp(logits[base + c] - mx);
             }
             int label = labels[offset + s];
-            loss += Math.log(sum) - (logits[base + label] - mx);
+            loss += StrictMath.log(sum) - (logits[base + label] - mx);
             if (arg == label) {
                 correct++;
             }
             if (out != null) {
                 for (int c = 0; c < classes; c++) {
-                    out[base + c] = (float) (Math.exp(logits[base + c] - mx) / sum);
+                    out[base + c] = (float) (StrictMath.exp(logits[base + c] - mx) / sum);
                 }
             }
         }

@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
 
 /**
  * Deterministic mini-batch training of sequential IR models (Dense, Conv, Pool, Flatten, activations, final
- * Softmax) on softmax cross-entropy with Adam, in plain single-threaded Java loops: the same model, data, masks
- * and {@link TrainConfig} give bit-identical weights on every run and machine (Java float arithmetic is strict).
+ * Softmax) on softmax cross-entropy with Adam, in plain single-threaded Java loops: the same model, data,
+ * masks and {@link TrainConfig} give bit-identical weights on every run and machine (Java 17 floating point is
+ * strict and the transcendental functions come from {@link StrictMath}).
  *
  * <p>Masks (for fine-tuning pruned models) map a Dense/Conv node name to a {@code float[]} over its kernel
  * (row-major, same length): zero entries are pruned. Pruned weights are set to zero at the start, their
@@ -129,8 +130,8 @@ public final class Trainer {
         float b1 = (float) cfg.beta1();
         float b2 = (float) cfg.beta2();
         float eps = (float) cfg.epsilon();
-        float lrT = (float) (cfg.learningRate() * Math.sqrt(1 - Math.pow(cfg.beta2(), t))
-                / (1 - Math.pow(cfg.beta1(), t)));
+        float lrT = (float) (cfg.learningRate() * Math.sqrt(1 - StrictMath.pow(cfg.beta2(), t))
+                / (1 - StrictMath.pow(cfg.beta1(), t)));
         float decay = (float) (2 * cfg.l2());
         for (Param par : params) {
             float[] w = par.w;
