@@ -11,7 +11,7 @@ import java.util.List;
  * MNIST pixel/255), shape [n, 28, 28, 1] channels-last. Each digit is a few strokes (lines and elliptic arcs in a
  * unit box); per sample the control points are jittered, the glyph gets a random affine transform (rotation,
  * anisotropic scale, shear, shift) and stroke thickness, is rendered anti-aliased by distance to the strokes, then
- * blurred, dimmed and noised. Classes are exactly balanced (sample i has class i mod 10 before a seeded shuffle).
+ * blurred, dimmed, noised and rounded to multiples of 1/255. Classes are exactly balanced (sample i has class i mod 10 before a seeded shuffle).
  */
 public final class DigitGenerator {
     public static final int SIZE = 28;
@@ -176,7 +176,8 @@ public final class DigitGenerator {
                     }
                 }
                 double v = ink * Math.min(1, 1.15 * sum / wsum) + noise * r.gaussian();
-                img[py * SIZE + px] = (float) Math.max(0, Math.min(1, v));
+                // stored as k / 255 like MNIST's pixel / 255 (also keeps the committed files compressible)
+                img[py * SIZE + px] = (float) (StrictMath.rint(255 * Math.max(0, Math.min(1, v))) / 255);
             }
         }
     }
