@@ -51,7 +51,7 @@ public final class BuildSamples {
                     + "multiplicities plus class-dependent correlations, mapped non-linearly to the features, "
                     + "with a jet-energy-scale smearing and noise)",
             60_000, 10_000, 1001, 1002, 1003,
-            new TrainConfig(30, 256, 1e-3, 0.9, 0.999, 1e-7, 1e-4, 1004), JetGenerator.CLASS_NAMES);
+            new TrainConfig(20, 256, 1e-3, 0.9, 0.999, 1e-7, 1e-4, 1004), JetGenerator.CLASS_NAMES);
 
     static final Recipe DIGITS = new Recipe("digits-cnn", "Small CNN on procedurally rendered 28x28 digits",
             "procedural digits from `DigitGenerator` (28x28x1 channels-last, values k/255 in [0, 1], white on "
