@@ -34,7 +34,8 @@ final class OpCodec {
             Map.entry("GlobalPool", List.of()), Map.entry("Flatten", List.of()), Map.entry("Reshape", List.of()),
             Map.entry("Transpose", List.of()), Map.entry("Binary", List.of()), Map.entry("Concat", List.of()),
             Map.entry("Identity", List.of()), Map.entry("MatMul", List.of()), Map.entry("Gemm", List.of()),
-            Map.entry("QuantizeLinear", List.of()), Map.entry("DequantizeLinear", List.of()));
+            Map.entry("QuantizeLinear", List.of()), Map.entry("DequantizeLinear", List.of()),
+            Map.entry("Lrn", List.of()));
 
     private OpCodec() {
     }
@@ -100,6 +101,12 @@ final class OpCodec {
             a.put("type", q.type().name());
         } else if (op instanceof Ops.DequantizeLinear d) {
             a.put("axis", d.axis());
+        } else if (op instanceof Ops.Lrn l) {
+            a.put("size", l.size());
+            a.set("alpha", number(l.alpha()));
+            a.set("beta", number(l.beta()));
+            a.set("bias", number(l.bias()));
+            a.put("layout", l.layout().name());
         } else {
             throw new ModelException("the project format cannot yet store " + op.kind() + " ("
                     + typeName(op) + ")");
@@ -151,6 +158,8 @@ final class OpCodec {
             case "QuantizeLinear" -> new Ops.QuantizeLinear(a.integer("axis", 1),
                     a.enumValue("type", Ops.QuantType.class, Ops.QuantType.UINT8));
             case "DequantizeLinear" -> new Ops.DequantizeLinear(a.integer("axis", 1));
+            case "Lrn" -> new Ops.Lrn(a.integer("size", 1), a.number("alpha", 1e-4f), a.number("beta", 0.75f),
+                    a.number("bias", 1f), a.enumValue("layout", Layout.class, Layout.CHANNELS_FIRST));
             default -> throw new ModelException(ctx + " has unknown op type '" + type + "' (known: "
                     + String.join(", ", new java.util.TreeSet<>(WEIGHTS.keySet())) + ")");
         };
