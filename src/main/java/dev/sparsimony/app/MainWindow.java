@@ -29,17 +29,23 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 /** The main window's content: menus, pruning bar, layer table + summary, layer views, status bar. View only. */
 public final class MainWindow extends BorderPane {
     private final MainViewModel vm;
     private final PrunePanel prunePanel;
-    private final LayerDetailView detailView;
+    private LayerDetailView detailView;
+    private final StackPane detailSlot = new StackPane();
     private final LayerTable table;
     private final Label startup = new Label();
 
-    public MainWindow(MainViewModel vm) {
+    /**
+     * @param deferCharts build the ChartFX views only when {@link #attachDetailView()} is called (after the window
+     *                    is shown), so the window appears sooner at start-up
+     */
+    public MainWindow(MainViewModel vm, boolean deferCharts) {
         this.vm = vm;
         getStyleClass().add("main-window");
         setId("main-window");
@@ -54,10 +60,12 @@ public final class MainWindow extends BorderPane {
         left.getStyleClass().add("model-panel");
         left.setMinWidth(380);
 
-        detailView = new LayerDetailView(vm.detailProperty());
-        detailView.getStyleClass().add("detail-panel");
+        detailSlot.getStyleClass().add("detail-panel");
+        if (!deferCharts) {
+            attachDetailView();
+        }
 
-        SplitPane split = new SplitPane(left, detailView);
+        SplitPane split = new SplitPane(left, detailSlot);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.36);
         SplitPane.setResizableWithParent(left, false);
@@ -212,6 +220,14 @@ public final class MainWindow extends BorderPane {
             vm.openData(p);
         } else {
             vm.openModel(p);
+        }
+    }
+
+    /** Builds and shows the layer views (ChartFX) if not done yet. JavaFX thread. */
+    public void attachDetailView() {
+        if (detailView == null) {
+            detailView = new LayerDetailView(vm.detailProperty());
+            detailSlot.getChildren().setAll(detailView);
         }
     }
 

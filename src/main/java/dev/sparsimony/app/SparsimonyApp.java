@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 import org.slf4j.Logger;
@@ -26,6 +29,7 @@ public class SparsimonyApp extends Application {
     private MainViewModel vm;
 
     public static void main(String[] args) {
+        preloadChartClasses();
         Application.launch(SparsimonyApp.class, args);
     }
 
@@ -36,14 +40,17 @@ public class SparsimonyApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        long enteredStart = sinceProcessStart();
         EngineGateway engine = EngineGateway.defaultGateway();
         // the numeric runtime (ND4J) starts in the background so the window appears at once
         engine.warmUpAsync();
-        MainWindow window = createWindow(stage, engine, RecentFiles.userPreferences());
+        MainWindow window = createWindow(stage, engine, RecentFiles.userPreferences(), true);
         stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> {
-            long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-            LOG.info("window shown {} ms after process start", ms);
+            long ms = sinceProcessStart();
+            LOG.info("window shown {} ms after process start (JavaFX start() entered after {} ms)", ms,
+                    enteredStart);
             window.setStartupTime(ms);
+            Platform.runLater(window::attachDetailView);
         });
         stage.show();
         Path initial = initialModel(getParameters().getUnnamed());
@@ -55,12 +62,12 @@ public class SparsimonyApp extends Application {
     }
 
     /** Builds the main window in {@code stage} (not shown); tests use it with their own engine. */
-    MainWindow createWindow(Stage stage, EngineGateway engine, RecentFiles recent) {
+    MainWindow createWindow(Stage stage, EngineGateway engine, RecentFiles recent, boolean deferCharts) {
         FxDialogService dialogs = new FxDialogService(stage);
         vm = new MainViewModel(engine, dialogs, recent);
-        MainWindow window = new MainWindow(vm);
+        MainWindow window = new MainWindow(vm, deferCharts);
         stage.setScene(scene(window));
-        stage.setTitle("Sparsimony");
+        stage.titleProperty().unbind();
         stage.titleProperty().bind(vm.modelNameProperty().concat(" — Sparsimony"));
         stage.setMinWidth(1000);
         stage.setMinHeight(640);
@@ -72,7 +79,10 @@ public class SparsimonyApp extends Application {
     }
 
     static Scene scene(MainWindow window) {
-        Scene scene = new Scene(window, 1480, 920);
+        // 1480x920 where it fits, else most of the screen (small laptop screens, headless test screens)
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(window, Math.min(1480, screen.getWidth() * 0.94),
+                Math.min(920, screen.getHeight() * 0.92));
         scene.getStylesheets().add(Objects.requireNonNull(
                 SparsimonyApp.class.getResource("sparsimony.css")).toExternalForm());
         return scene;
@@ -80,6 +90,36 @@ public class SparsimonyApp extends Application {
 
     MainViewModel viewModel() {
         return vm;
+    }
+
+    /**
+     * Loads (without initialising) the chart library's classes on a second core while the JavaFX toolkit starts;
+     * they are the bulk of the class loading before the layer views appear.
+     */
+    private static void preloadChartClasses() {
+        Thread t = new Thread(() -> {
+            ClassLoader cl = SparsimonyApp.class.getClassLoader();
+            for (String c : new String[] {"io.fair_acc.chartfx.XYChart", "io.fair_acc.chartfx.Chart",
+                    "io.fair_acc.chartfx.axes.spi.DefaultNumericAxis", "io.fair_acc.chartfx.axes.spi.AbstractAxis",
+                    "io.fair_acc.chartfx.renderer.spi.ContourDataSetRenderer",
+                    "io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer",
+                    "io.fair_acc.chartfx.renderer.spi.GridRenderer", "io.fair_acc.chartfx.plugins.Zoomer",
+                    "io.fair_acc.chartfx.ui.css.DataSetNode", "io.fair_acc.chartfx.legend.spi.DefaultLegend",
+                    "io.fair_acc.dataset.spi.DataSetBuilder", "io.fair_acc.dataset.spi.DoubleDataSet",
+                    "io.fair_acc.dataset.spi.DoubleGridDataSet"}) {
+                try {
+                    Class.forName(c, false, cl);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // only a warm-up: the class is loaded again, with a proper error, when first used
+                }
+            }
+        }, "sparsimony-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static long sinceProcessStart() {
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     static Path initialModel(List<String> args) {

@@ -23,6 +23,7 @@ public final class LayerDetailView extends VBox {
 
     public LayerDetailView(ObservableValue<LayerDetail> detail) {
         getStyleClass().add("layer-detail");
+        setSpacing(10);
         title.getStyleClass().add("section-title");
         title.setId("layer-title");
         facts.getStyleClass().addAll("facts", "num");
