@@ -16,8 +16,8 @@ final class Registrations {
         }
         done = true;
         // Registered importers (most specific first):
-        // ModelFiles.register(new dev.sparsimony.engine.io.npyjson.NpyJsonImporter());
-        // ModelFiles.register(new dev.sparsimony.engine.io.onnx.OnnxImporter());
-        // ModelFiles.register(new dev.sparsimony.engine.io.keras.KerasImporter());
+        ModelFiles.register(new dev.sparsimony.engine.io.npyjson.NpyJsonImporter());
+        ModelFiles.register(new dev.sparsimony.engine.io.onnx.OnnxImporter());
+        ModelFiles.register(new dev.sparsimony.engine.io.keras.KerasImporter());
     }
 }

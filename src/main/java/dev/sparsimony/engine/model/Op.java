@@ -10,7 +10,8 @@ import java.util.Map;
  */
 public sealed interface Op permits Ops.Dense, Ops.Conv, Ops.BatchNorm, Ops.Activation, Ops.Softmax,
         Ops.Pool, Ops.GlobalPool, Ops.Flatten, Ops.Reshape, Ops.Transpose, Ops.Binary, Ops.Constant,
-        Ops.Concat, Ops.Identity, Ops.MatMul, Ops.Gemm, Ops.QuantizeLinear, Ops.DequantizeLinear {
+        Ops.Concat, Ops.Identity, Ops.MatMul, Ops.Gemm, Ops.QuantizeLinear, Ops.DequantizeLinear,
+        Ops.Lrn {
 
     /** Human-readable layer type, e.g. "Dense", "Conv2D", "ReLU". */
     String kind();

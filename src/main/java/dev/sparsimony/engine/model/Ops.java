@@ -676,4 +676,32 @@ public final class Ops {
             return in.get(0).clone();
         }
     }
+
+    // ------------------------------------------------------------------ normalisation across channels
+
+    /**
+     * Local response normalisation across channels (ONNX LRN; AlexNet, GoogLeNet):
+     * y = x / (bias + alpha / size * sum of x^2 over the channels c - floor((size-1)/2) .. c + ceil((size-1)/2))^beta.
+     */
+    public record Lrn(int size, float alpha, float beta, float bias, Layout layout) implements Op {
+        public Lrn {
+            if (size < 1) {
+                throw new ModelException("LRN size must be at least 1, got " + size);
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "LRN";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (s.length < 2) {
+                throw new ModelException("LRN expects a feature map with a channel axis, got shape " + Arrays.toString(s));
+            }
+            return s.clone();
+        }
+    }
 }

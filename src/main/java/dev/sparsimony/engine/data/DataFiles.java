@@ -1,0 +1,197 @@
+package dev.sparsimony.engine.data;
+
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Tensor;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Entry point for loading validation data from any supported file: picks the loader by content (magic numbers),
+ * then by extension. Rules per format: docs/file-formats.md.
+ */
+public final class DataFiles {
+    private static final List<DataLoader> LOADERS = new ArrayList<>();
+
+    static {
+        // most specific (magic numbers) first, then text formats
+        register(new NpyLoader());
+        register(new NpzLoader());
+        register(new IdxLoader());
+        register(new CsvLoader());
+        register(new DatLoader());
+    }
+
+    private DataFiles() {
+    }
+
+    public static synchronized void register(DataLoader loader) {
+        LOADERS.add(loader);
+    }
+
+    public static synchronized List<DataLoader> loaders() {
+        return List.copyOf(LOADERS);
+    }
+
+    public static Dataset load(Path path) {
+        return load(path, DataOptions.DEFAULT);
+    }
+
+    /** Loads a data file, with one-line errors for missing, unreadable, unsupported or malformed files. */
+    public static Dataset load(Path path, DataOptions options) {
+        DataOptions opt = options == null ? DataOptions.DEFAULT : options;
+        byte[] head = probe(path);
+        for (DataLoader l : loaders()) {
+            if (l.accepts(path, head)) {
+                Dataset d = guard(path, l.formatName(), () -> l.load(path, opt));
+                if (opt.ignoreLabels() && d.hasLabels()) {
+                    d = d.withLabels(null);
+                }
+                return d.scaled(opt.scale());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (DataLoader l : loaders()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(l.formatName()).append(' ')
+                    .append(String.join("/", l.extensions()));
+        }
+        throw new ModelException("unsupported data file " + path.getFileName() + "; supported: " + sb);
+    }
+
+    /**
+     * Reads an hls4ml-style {@code .dat} text file (one sample per line, values separated by spaces) as a
+     * [lines, values per line] tensor, e.g. {@code tb_output_predictions.dat} as reference outputs.
+     */
+    public static Tensor loadDat(Path path) {
+        probe(path);
+        return guard(path, "text data", () -> DatLoader.readMatrix(path));
+    }
+
+    /**
+     * Reads a labels file of any supported format: idx labels (magic 2049), or any data file whose array holds
+     * class indices ([N] or [N,1]) or one-hot rows ([N,k]).
+     */
+    public static int[] loadLabels(Path path) {
+        byte[] head = probe(path);
+        String name = String.valueOf(path.getFileName());
+        if (IdxLoader.isIdx(head) && IdxLoader.magic(head) == IdxLoader.LABELS_MAGIC) {
+            return guard(path, "idx", () -> IdxLoader.readLabels(path));
+        }
+        Tensor t = load(path, DataOptions.DEFAULT.withoutLabels()).x();
+        return Labels.fromTensor(t, name);
+    }
+
+    // ------------------------------------------------------------------ shared helpers
+
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    static <T> T guard(Path path, String format, IoSupplier<T> s) {
+        String name = String.valueOf(path.getFileName());
+        try {
+            return s.get();
+        } catch (ModelException e) {
+            throw e;
+        } catch (NoSuchFileException e) {
+            throw new ModelException("data file not found: " + e.getFile());
+        } catch (ZipException | java.io.EOFException e) {
+            throw new ModelException("data file " + name + " is truncated or corrupt (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new ModelException("cannot read data file " + name + ": " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new ModelException("data file " + name + " is too large for the memory given to Sparsimony"
+                    + " (raise -Xmx, or use fewer samples)", e);
+        } catch (RuntimeException e) {
+            throw new ModelException("data file " + name + " is corrupt or not " + format + " data ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+    }
+
+    /** Checks the file exists and is readable; returns its first bytes (gunzipped when gzip-compressed). */
+    static byte[] probe(Path path) {
+        if (path == null) {
+            throw new ModelException("no data file given");
+        }
+        if (!Files.exists(path)) {
+            throw new ModelException("data file not found: " + path);
+        }
+        if (Files.isDirectory(path)) {
+            throw new ModelException("data path " + path + " is a directory; give a data file");
+        }
+        if (!Files.isReadable(path)) {
+            throw new ModelException("data file is not readable: " + path);
+        }
+        try (InputStream in = open(path)) {
+            return in.readNBytes(64);
+        } catch (AccessDeniedException e) {
+            throw new ModelException("data file is not readable: " + path);
+        } catch (IOException e) {
+            throw new ModelException("data file " + path.getFileName() + " cannot be read (" + e.getMessage()
+                    + ")", e);
+        }
+    }
+
+    static boolean isGzip(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] b = in.readNBytes(2);
+            return b.length == 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b;
+        }
+    }
+
+    /** A buffered stream of the file's content, gunzipped when the file is gzip-compressed. */
+    static InputStream open(Path path) throws IOException {
+        boolean gz = isGzip(path);
+        InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+        return gz ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    }
+
+    /** Lower-case file name without a trailing ".gz". */
+    static String plainName(Path path) {
+        String f = String.valueOf(path.getFileName()).toLowerCase(Locale.ROOT);
+        return f.endsWith(".gz") ? f.substring(0, f.length() - 3) : f;
+    }
+
+    static boolean hasExtension(Path path, String... exts) {
+        String f = plainName(path);
+        for (String e : exts) {
+            if (f.endsWith("." + e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the head looks like text (no NUL or other control bytes besides tab/CR/LF). */
+    static boolean isText(byte[] head) {
+        if (head.length == 0) {
+            return false;
+        }
+        for (byte b : head) {
+            int c = b & 0xff;
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Labels from a separate file (options.labelsFile) checked against the sample count. */
+    static int[] labelsFromFile(Path labelsFile, int samples, String dataName) {
+        int[] l = loadLabels(labelsFile);
+        if (l.length != samples) {
+            throw new ModelException("data '" + dataName + "' has " + samples + " samples but labels file "
+                    + labelsFile.getFileName() + " has " + l.length + " labels");
+        }
+        return l;
+    }
+}

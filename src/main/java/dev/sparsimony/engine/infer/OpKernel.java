@@ -1,0 +1,80 @@
+package dev.sparsimony.engine.infer;
+
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Op;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Executes one IR op type. A kernel is stateless; {@link #prepare} binds it to pre-allocated input/output
+ * buffers and returns a {@link Step} that is run once per forward pass (so views, scratch buffers and
+ * reshaped weights are made once, not per call). Register new kernels in {@link Kernels}.
+ *
+ * @param <O> the op record this kernel executes
+ */
+public interface OpKernel<O extends Op> {
+
+    /** The op record class this kernel handles (the registry key). */
+    Class<O> opType();
+
+    /**
+     * Binds the op to its buffers. All buffers are c-ordered and contiguous, batch first, FLOAT.
+     * The output buffer already has the shape given by {@link Op#outputShape}.
+     */
+    Step prepare(O op, Context ctx);
+
+    /**
+     * True when the step also works if the output buffer is the same array as input 0 (pure element-wise
+     * ops); the executor then reuses the input's buffer when no later node reads it.
+     */
+    default boolean supportsInPlace() {
+        return false;
+    }
+
+    /**
+     * True when the output is input 0's data under another shape (Reshape, Flatten, Identity): the executor
+     * gives the node a reshaped view of its input buffer and the step need not copy anything.
+     */
+    default boolean isView() {
+        return false;
+    }
+
+    /** A prepared execution of one node. Not thread-safe. */
+    interface Step {
+        /** Computes the output buffer from the input buffers. */
+        void run();
+
+        /** Called after one of the node's weight buffers was overwritten in place (recompute derived data). */
+        default void weightsChanged() {
+        }
+    }
+
+    /**
+     * Buffers of one node.
+     *
+     * @param weights the op's named weights as INDArrays of the IR shape (same buffers across calls; they are
+     *                updated in place by {@link CompiledModel#setWeight})
+     */
+    record Context(String node, INDArray[] inputs, INDArray output, Map<String, INDArray> weights) {
+        public INDArray input(int i) {
+            return inputs[i];
+        }
+
+        public int inputCount() {
+            return inputs.length;
+        }
+
+        /** The named weight, or null when the op has none of that name (e.g. no bias). */
+        public INDArray weight(String name) {
+            return weights.get(name);
+        }
+
+        public INDArray requireWeight(String name) {
+            INDArray w = weights.get(name);
+            if (w == null) {
+                throw new ModelException("layer '" + node + "' has no weight '" + name + "'");
+            }
+            return w;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.sparsimony.engine.infer;
+
+import dev.sparsimony.engine.infer.kernels.NdUtil;
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Node;
+import dev.sparsimony.engine.model.Op;
+import dev.sparsimony.engine.model.Tensor;
+import dev.sparsimony.engine.model.ValueInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The model bound to concrete input shapes: one pre-allocated buffer per value and one prepared step per node.
+ *
+ * <p>Buffer sharing: view ops (Reshape, Flatten, Identity) alias their input; element-wise ops write into
+ * their input's buffer when they are its last reader and it backs no model output. So a Dense → ReLU chain
+ * needs one buffer.
+ */
+final class Plan {
+    private final Node[] nodes;
+    private final OpKernel.Step[] steps;
+    private final INDArray[] outputs;
+    private final Map<String, INDArray> values = new HashMap<>();
+    private final Map<String, int[]> shapes = new HashMap<>();
+
+    Plan(Model model, Map<String, int[]> inputShapes, WeightStore weights) {
+        List<Node> ns = model.nodes();
+        nodes = ns.toArray(new Node[0]);
+        steps = new OpKernel.Step[nodes.length];
+        outputs = new INDArray[nodes.length];
+
+        Map<String, Integer> lastReader = new HashMap<>();
+        for (int i = 0; i < nodes.length; i++) {
+            for (String in : nodes[i].inputs()) {
+                lastReader.put(in, i);
+            }
+        }
+        Set<String> modelOutputs = new HashSet<>(model.outputs());
+        // storage groups: values sharing one buffer
+        Map<String, Integer> group = new HashMap<>();
+        List<List<String>> members = new ArrayList<>();
+
+        for (ValueInfo v : model.inputs()) {
+            int[] s = inputShapes.get(v.name());
+            if (s == null) {
+                throw new ModelException("no data given for model input '" + v.name() + "'");
+            }
+            shapes.put(v.name(), s.clone());
+            values.put(v.name(), NdUtil.zeros(NdUtil.longs(s)));
+            group.put(v.name(), members.size());
+            members.add(new ArrayList<>(List.of(v.name())));
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            Node n = nodes[i];
+            Op op = n.op();
+            OpKernel<Op> kernel = Kernels.forOp(op);
+            List<int[]> inShapes = new ArrayList<>();
+            INDArray[] ins = new INDArray[n.inputs().size()];
+            for (int k = 0; k < ins.length; k++) {
+                inShapes.add(shapes.get(n.inputs().get(k)));
+                ins[k] = values.get(n.inputs().get(k));
+            }
+            int[] outShape;
+            try {
+                outShape = op.outputShape(inShapes);
+            } catch (ModelException e) {
+                throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): cannot infer its shape ("
+                        + e + ")", e);
+            }
+            shapes.put(n.name(), outShape);
+            INDArray out = null;
+            int g = -1;
+            if (ins.length > 0) {
+                String in0 = n.inputs().get(0);
+                int g0 = group.get(in0);
+                if (kernel.isView() && ins[0].length() == Tensor.numel(outShape)) {
+                    out = NdUtil.view(ins[0], NdUtil.longs(outShape));
+                    g = g0;
+                } else if (kernel.supportsInPlace() && Arrays.equals(outShape, inShapes.get(0))
+                        && canOverwrite(g0, i, n, group, members, lastReader, modelOutputs)) {
+                    out = ins[0];
+                    g = g0;
+                }
+            }
+            if (out == null) {
+                out = NdUtil.zeros(NdUtil.longs(outShape));
+                g = members.size();
+                members.add(new ArrayList<>());
+            }
+            group.put(n.name(), g);
+            members.get(g).add(n.name());
+            values.put(n.name(), out);
+            outputs[i] = out;
+            try {
+                steps[i] = kernel.prepare(op, new OpKernel.Context(n.name(), ins, out, weights.of(n.name())));
+            } catch (ModelException e) {
+                throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static boolean canOverwrite(int g, int i, Node n, Map<String, Integer> group, List<List<String>> members,
+                                        Map<String, Integer> lastReader, Set<String> modelOutputs) {
+        for (String m : members.get(g)) {
+            if (modelOutputs.contains(m) || lastReader.getOrDefault(m, -1) > i) {
+                return false;
+            }
+        }
+        for (int k = 1; k < n.inputs().size(); k++) {
+            if (group.get(n.inputs().get(k)) == g) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    int nodeCount() {
+        return nodes.length;
+    }
+
+    /** Runs node i. */
+    void run(int i) {
+        steps[i].run();
+    }
+
+    INDArray output(int i) {
+        return outputs[i];
+    }
+
+    /** The buffer of a value (graph input or node output). */
+    INDArray value(String name) {
+        return values.get(name);
+    }
+
+    int[] shape(String name) {
+        return shapes.get(name).clone();
+    }
+
+    void weightsChanged(int nodeIndex) {
+        steps[nodeIndex].weightsChanged();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.sparsimony.engine.infer.kernels;
+
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Small helpers shared by the kernels: float[] transfer, contiguous views, Java element-wise loops. */
+public final class NdUtil {
+    private NdUtil() {
+    }
+
+    /** Widening of an IR shape to ND4J's long[]. */
+    public static long[] longs(int[] shape) {
+        long[] s = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            s[i] = shape[i];
+        }
+        return s;
+    }
+
+    public static org.nd4j.linalg.indexing.INDArrayIndex all() {
+        return org.nd4j.linalg.indexing.NDArrayIndex.all();
+    }
+
+    /** A new zero-filled FLOAT array, c-order. */
+    public static INDArray zeros(long... shape) {
+        return Nd4j.create(DataType.FLOAT, shape, 'c');
+    }
+
+    /** True when the array's elements are a dense c-ordered run of its buffer (so bulk copies and views are safe). */
+    public static boolean isDense(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expect = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expect) {
+                return false;
+            }
+            expect *= shape[i];
+        }
+        return true;
+    }
+
+    /** A reshaped view of a dense array (never a copy). */
+    public static INDArray view(INDArray a, long... shape) {
+        if (!isDense(a)) {
+            throw new IllegalStateException("not a dense c-order array");
+        }
+        return a.reshape('c', true, shape);
+    }
+
+    /** The float buffer positioned at the array's first element (absolute indexing from {@link #base}). */
+    public static FloatBuffer nio(INDArray a) {
+        return a.data().asNioFloat();
+    }
+
+    public static int base(INDArray a) {
+        return Math.toIntExact(a.offset());
+    }
+
+    /** Copies {@code len} values from {@code src[off..]} into a dense array. */
+    public static void copyIn(float[] src, int off, int len, INDArray dst) {
+        if (isDense(dst)) {
+            nio(dst).put(base(dst), src, off, len);
+        } else {
+            dst.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(src, off, off + len)).reshape(dst.shape()));
+        }
+    }
+
+    /** Copies all values of an array (row-major order) into {@code dst[off..]}. */
+    public static void copyOut(INDArray src, float[] dst, int off) {
+        int len = Math.toIntExact(src.length());
+        if (isDense(src)) {
+            nio(src).get(base(src), dst, off, len);
+        } else {
+            float[] v = src.dup('c').data().asFloat();
+            System.arraycopy(v, 0, dst, off, len);
+        }
+    }
+
+    public static float[] toFloats(INDArray src) {
+        float[] v = new float[Math.toIntExact(src.length())];
+        copyOut(src, v, 0);
+        return v;
+    }
+
+    /** An element-wise function for ops ND4J lacks with the IR's exact parametrisation. */
+    @FunctionalInterface
+    public interface FloatOp {
+        float apply(float x);
+    }
+
+    /** out[i] = f(in[i]) over dense arrays of equal length (in may be out). */
+    public static void map(INDArray in, INDArray out, FloatOp f) {
+        FloatBuffer bi = nio(in);
+        FloatBuffer bo = nio(out);
+        int oi = base(in);
+        int oo = base(out);
+        int n = Math.toIntExact(in.length());
+        for (int i = 0; i < n; i++) {
+            bo.put(oo + i, f.apply(bi.get(oi + i)));
+        }
+    }
+}

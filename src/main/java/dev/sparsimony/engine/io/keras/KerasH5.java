@@ -1,0 +1,211 @@
+package dev.sparsimony.engine.io.keras;
+
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Tensor;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A Keras H5 file read with jHDF: the optional {@code model_config} attribute and one weight group per layer,
+ * either under {@code model_weights} (full model) or at the root (weights-only file). Each layer group's
+ * {@code weight_names} attribute lists its datasets in the layer's order (Keras {@code hdf5_format.py}).
+ */
+final class KerasH5 implements KerasWeights, AutoCloseable {
+    /** HDF5 format signature (HDF5 File Format Specification, "Format Signature"). */
+    private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+    private final HdfFile file;
+    private final Group weightsRoot;
+    private final String fileName;
+
+    private KerasH5(HdfFile file, String fileName) {
+        this.file = file;
+        this.fileName = fileName;
+        Node mw = child(file, "model_weights");
+        this.weightsRoot = mw instanceof Group g ? g : file;
+    }
+
+    static KerasH5 open(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        if (!hasSignature(path)) {
+            throw new ModelException(name + " is not an HDF5 file (no HDF5 signature)");
+        }
+        HdfFile f;
+        try {
+            f = new HdfFile(path);
+        } catch (RuntimeException e) {
+            throw new ModelException(name + " is not a readable HDF5 file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + KerasImporter.oneLine(e.getMessage())) + ")", e);
+        }
+        try {
+            return new KerasH5(f, name);
+        } catch (RuntimeException e) {
+            f.close();
+            throw new ModelException(name + " is a damaged HDF5 file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + KerasImporter.oneLine(e.getMessage())) + ")", e);
+        }
+    }
+
+    /** The signature sits at offset 0, or 512, 1024, 2048... when the file has a user block. */
+    private static boolean hasSignature(Path path) throws IOException {
+        long size = Files.size(path);
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] buf = new byte[8];
+            long pos = 0;
+            for (long off = 0; off + 8 <= size && off <= (1L << 20); off = off == 0 ? 512 : off * 2) {
+                in.skipNBytes(off - pos);
+                if (in.readNBytes(buf, 0, 8) != 8) {
+                    return false;
+                }
+                pos = off + 8;
+                if (Arrays.equals(buf, SIGNATURE)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The architecture JSON of a full-model file, or null for a weights-only file. */
+    String modelConfig() {
+        Attribute a = file.getAttribute("model_config");
+        if (a == null) {
+            return null;
+        }
+        Object d = a.getData();
+        if (d instanceof String s) {
+            return s;
+        }
+        if (d instanceof String[] arr && arr.length == 1) {
+            return arr[0];
+        }
+        if (d instanceof byte[] b) {
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        throw new ModelException(fileName + ": its model_config attribute is not a string");
+    }
+
+    /** Keras version recorded in the file, or null. */
+    String kerasVersion() {
+        Attribute a = file.getAttribute("keras_version");
+        if (a == null) {
+            a = weightsRoot.getAttribute("keras_version");
+        }
+        return a != null && a.getData() instanceof String s ? s : null;
+    }
+
+    @Override
+    public String fileName() {
+        return fileName;
+    }
+
+    @Override
+    public Map<String, Tensor> layer(String layerName) {
+        Node n = child(weightsRoot, layerName);
+        if (!(n instanceof Group g)) {
+            return null;
+        }
+        Map<String, Dataset> datasets = new LinkedHashMap<>();
+        collect(g, "", datasets);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        String[] names = weightNames(g);
+        if (names == null) {
+            for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
+                out.putIfAbsent(KerasWeights.role(e.getKey()), tensor(layerName, e.getKey(), e.getValue()));
+            }
+            return out;
+        }
+        for (String wn : names) {
+            Dataset ds = datasets.get(wn);
+            if (ds == null) {
+                // Keras sometimes records a name scope that differs from the group path; match the tail
+                for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
+                    if (e.getKey().endsWith("/" + wn) || wn.endsWith("/" + e.getKey())) {
+                        ds = e.getValue();
+                        break;
+                    }
+                }
+            }
+            if (ds == null) {
+                throw new ModelException(fileName + ": layer '" + layerName + "' lists weight '" + wn
+                        + "' but the file has no such dataset");
+            }
+            out.putIfAbsent(KerasWeights.role(wn), tensor(layerName, wn, ds));
+        }
+        return out;
+    }
+
+    private static String[] weightNames(Group g) {
+        Attribute a = g.getAttribute("weight_names");
+        if (a == null) {
+            return null;
+        }
+        Object d = a.getData();
+        if (d instanceof String[] s) {
+            return s;
+        }
+        if (d instanceof String s) {
+            return new String[] {s};
+        }
+        return null; // an empty attribute (layers without weights) reads as null
+    }
+
+    private static void collect(Group g, String prefix, Map<String, Dataset> out) {
+        for (Node c : g) {
+            String p = prefix.isEmpty() ? c.getName() : prefix + "/" + c.getName();
+            if (c instanceof Dataset d) {
+                out.put(p, d);
+            } else if (c instanceof Group sub) {
+                collect(sub, p, out);
+            }
+        }
+    }
+
+    private Tensor tensor(String layerName, String weightName, Dataset ds) {
+        int[] shape = ds.getDimensions();
+        if (ds.isScalar()) {
+            shape = new int[0];
+        }
+        Object flat = ds.isScalar() ? ds.getData() : ds.getDataFlat();
+        float[] v;
+        if (flat instanceof float[] f) {
+            v = f;
+        } else if (flat instanceof double[] d) {
+            v = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                v[i] = (float) d[i];
+            }
+        } else if (flat instanceof Number num) {
+            v = new float[] {num.floatValue()};
+        } else if (flat != null && flat.getClass().isArray() && flat.getClass().getComponentType().isPrimitive()) {
+            int n = java.lang.reflect.Array.getLength(flat);
+            v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = ((Number) java.lang.reflect.Array.get(flat, i)).floatValue();
+            }
+        } else {
+            throw new ModelException(fileName + ": weight '" + weightName + "' of layer '" + layerName
+                    + "' is not numeric (" + ds.getJavaType().getSimpleName() + ")");
+        }
+        return new Tensor(shape, v);
+    }
+
+    private static Node child(Group g, String name) {
+        return g.getChildren().get(name);
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.sparsimony.engine.quantize;
+
+import dev.sparsimony.engine.model.ModelException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/** Registry of weight quantizers by type id; {@link #create} returns null for "none". */
+public final class WeightQuantizers {
+    private static final Map<String, BiFunction<QuantizerSpec, Long, WeightQuantizer>> REGISTRY =
+            new LinkedHashMap<>();
+
+    static {
+        register("fixed", (s, seed) -> {
+            if (s.fixed() == null) {
+                throw new ModelException("weight quantizer \"fixed\" needs \"fixed\": {width, integer, ...}");
+            }
+            return new FixedPointWeights(s.fixed());
+        });
+        register("po2", (s, seed) -> new PowerOfTwo(s.bits() == null ? 4 : s.bits(), s.maxExponent()));
+        register("kmeans", (s, seed) -> new KMeansSharing(s.clusters() == null ? 16 : s.clusters(), seed));
+        register("binary", (s, seed) -> new BinaryWeights());
+        register("ternary", (s, seed) -> new TernaryWeights());
+    }
+
+    private WeightQuantizers() {
+    }
+
+    public static synchronized void register(String id, BiFunction<QuantizerSpec, Long, WeightQuantizer> f) {
+        REGISTRY.put(id, f);
+    }
+
+    public static synchronized Set<String> ids() {
+        return Set.copyOf(REGISTRY.keySet());
+    }
+
+    public static synchronized WeightQuantizer create(QuantizerSpec spec, long seed) {
+        if (spec == null || spec.isNone()) {
+            return null;
+        }
+        BiFunction<QuantizerSpec, Long, WeightQuantizer> f = REGISTRY.get(spec.type());
+        if (f == null) {
+            throw new ModelException("weight quantizer '" + spec.type() + "' is unknown; known: none, "
+                    + REGISTRY.keySet());
+        }
+        return f.apply(spec, seed);
+    }
+}

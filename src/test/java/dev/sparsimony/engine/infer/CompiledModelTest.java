@@ -1,0 +1,104 @@
+package dev.sparsimony.engine.infer;
+
+import static dev.sparsimony.engine.infer.TestModels.assertClose;
+import static dev.sparsimony.engine.infer.TestModels.chain;
+import static dev.sparsimony.engine.infer.TestModels.s;
+import static dev.sparsimony.engine.infer.TestModels.t;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sparsimony.engine.model.ActivationKind;
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Ops;
+import dev.sparsimony.engine.model.Tensor;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+class CompiledModelTest {
+    static Model mlp() {
+        // n1: Dense 2->3, n2: ReLU, n3: Dense 3->2
+        return chain(s(-1, 2), InferenceCoreTest.dense2x3(), Ops.Activation.of(ActivationKind.RELU),
+                new Ops.Dense(t(s(3, 2), 1, 0, 0, 1, 1, 1), t(s(2), 0, 0.5f)));
+    }
+
+    static final float[] X = {1, 1, 2, -1};
+    // n1 = [5.5,6,11 | -1.5,-2,2]; n2 = [5.5,6,11 | 0,0,2]; n3 = [16.5, 17.5 | 2, 2.5]
+    static final float[] Y = {16.5f, 17.5f, 2, 2.5f};
+
+    @Test
+    void forwardMatchesInferenceRunAndSizes() {
+        try (CompiledModel cm = CompiledModel.compile(mlp(), 4)) {
+            assertEquals(2, cm.inputSize());
+            assertEquals(2, cm.outputSize());
+            assertClose(Y, cm.forward(X, 2), 1e-6f);
+            float[] out = new float[8];
+            cm.forward(X, 1, out);
+            assertClose(new float[] {16.5f, 17.5f}, new float[] {out[0], out[1]}, 1e-6f);
+            // back to the full batch and again n=2: buffers are reused, results stable
+            cm.forward(new float[8], 4, out);
+            assertClose(Y, cm.forward(X, 2), 1e-6f);
+        }
+    }
+
+    @Test
+    void setWeightAndRestore() {
+        try (CompiledModel cm = CompiledModel.compile(mlp(), 2)) {
+            cm.setWeight("n3", "kernel", new float[] {0, 0, 0, 0, 0, 0});
+            assertClose(new float[] {0, 0.5f, 0, 0.5f}, cm.forward(X, 2), 0);
+            cm.setWeight("n3", "bias", new float[] {1, 1});
+            assertClose(new float[] {1, 1, 1, 1}, cm.forward(X, 2), 0);
+            cm.restoreWeights();
+            assertClose(Y, cm.forward(X, 2), 1e-6f);
+            assertThrows(ModelException.class, () -> cm.setWeight("n3", "kernel", new float[5]));
+            assertThrows(ModelException.class, () -> cm.setWeight("nope", "kernel", new float[6]));
+            assertThrows(ModelException.class, () -> cm.setWeight("n3", "gamma", new float[6]));
+        }
+    }
+
+    @Test
+    void outputTransformAppliesInPlaceAfterTheNode() {
+        try (CompiledModel cm = CompiledModel.compile(mlp(), 2)) {
+            // floor the first Dense output: [5,6,11 | -2,-2,2] -> relu [5,6,11 | 0,0,2] -> [16,17.5 | 2,2.5]
+            cm.setOutputTransform("n1", a -> Transforms.floor(a, false));
+            assertClose(new float[] {16, 17.5f, 2, 2.5f}, cm.forward(X, 2), 1e-6f);
+            Map<String, float[]> cap = cm.forwardCapture(X, 2, Set.of("n1", "n2"));
+            assertClose(new float[] {5, 6, 11, -2, -2, 2}, cap.get("n1"), 0);
+            assertClose(new float[] {5, 6, 11, 0, 0, 2}, cap.get("n2"), 0);
+            cm.clearOutputTransforms();
+            assertClose(Y, cm.forward(X, 2), 1e-6f);
+        }
+    }
+
+    @Test
+    void forwardCaptureReturnsIntermediatesBeforeInPlaceReuse() {
+        try (CompiledModel cm = CompiledModel.compile(mlp(), 2)) {
+            Map<String, float[]> cap = cm.forwardCapture(X, 2, Set.of("n1", "n2", "n3", "x"));
+            assertClose(new float[] {5.5f, 6, 11, -1.5f, -2, 2}, cap.get("n1"), 1e-6f);
+            assertClose(new float[] {5.5f, 6, 11, 0, 0, 2}, cap.get("n2"), 1e-6f);
+            assertClose(Y, cap.get("n3"), 1e-6f);
+            assertArrayEquals(X, cap.get("x"));
+            assertThrows(ModelException.class, () -> cm.forwardCapture(X, 2, Set.of("zz")));
+        }
+    }
+
+    @Test
+    void largeRandomMlpAgreesWithInferenceRun() {
+        Random r = new Random(1);
+        Model m = chain(s(-1, 16),
+                new Ops.Dense(TestModels.random(r, 16, 64), TestModels.random(r, 64)),
+                Ops.Activation.of(ActivationKind.RELU),
+                new Ops.Dense(TestModels.random(r, 64, 5), TestModels.random(r, 5)),
+                new Ops.Softmax(-1, false));
+        Tensor x = TestModels.random(r, 300, 16);
+        Tensor ref = TestModels.run(m, x);
+        try (CompiledModel cm = CompiledModel.compile(m, 300)) {
+            assertClose(ref.data(), cm.forward(x.data(), 300), 1e-6f);
+        }
+        assertClose(ref.data(), Inference.predict(m, x).data(), 1e-6f);
+    }
+}
