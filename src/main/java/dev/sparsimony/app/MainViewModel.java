@@ -9,16 +9,16 @@ import dev.sparsimony.app.model.RecentFiles;
 import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.app.prune.PruneViewModel;
 import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.report.LayerSummary;
+import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.model.Node;
-import dev.sparsimony.engine.model.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +63,6 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Ready");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final PruneViewModel prune;
-    private Map<String, int[]> shapes = Map.of();
 
     public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent) {
         this.engine = engine;
@@ -83,9 +82,9 @@ public final class MainViewModel {
             long t0 = System.nanoTime();
             Model m = engine.loadModel(path);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            ModelSession s = new ModelSession(path, m, null, null, Double.NaN, null);
+            ModelSession s = new ModelSession(path, m, null, null, null, null);
             Path data = engine.defaultValidationData(path).orElse(null);
-            s = data == null ? s.withData(null, null, Double.NaN, "no validation data beside the model")
+            s = data == null ? s.withData(null, null, null, "no validation data beside the model")
                     : withData(s, data);
             return new Loaded(s, "Opened " + m.name() + " in " + ms + " ms");
         }, loaded -> {
@@ -115,7 +114,7 @@ public final class MainViewModel {
         runIo("Building demo model…", () -> {
             Model m = SampleModels.demoMlp(42);
             Dataset d = SampleModels.demoData(7, 1000);
-            double base = engine.accuracy(m, m, d);
+            Quality base = engine.evaluate(m, m, d);
             return new Loaded(new ModelSession(null, m, d, null, base, null),
                     "Built-in demo model (random weights; quality = agreement with the unpruned model)");
         }, this::show, "Cannot build the demo model");
@@ -148,13 +147,12 @@ public final class MainViewModel {
         try {
             d = engine.loadData(dataPath);
         } catch (ModelException e) {
-            return s.withData(null, null, Double.NaN, e.getMessage());
+            return s.withData(null, null, null, e.getMessage());
         }
         try {
-            double base = engine.accuracy(s.model(), s.model(), d);
-            return s.withData(d, dataPath, base, null);
+            return s.withData(d, dataPath, engine.evaluate(s.model(), s.model(), d), null);
         } catch (ModelException e) {
-            return s.withData(d, dataPath, Double.NaN, e.getMessage());
+            return s.withData(d, dataPath, null, e.getMessage());
         }
     }
 
@@ -187,7 +185,6 @@ public final class MainViewModel {
     private void show(Loaded loaded) {
         ModelSession s = loaded.session();
         String keep = selectedLayer.get();
-        shapes = safeShapes(s.model());
         session.set(s); // resets the pruning slider (PruneViewModel listens)
         modelName.set(s.model().name());
         parameterText.set(String.format("%,d", s.model().parameterCount()));
@@ -208,14 +205,6 @@ public final class MainViewModel {
         status.set(loaded.message() + note);
     }
 
-    private static Map<String, int[]> safeShapes(Model m) {
-        try {
-            return m.inferShapes(1);
-        } catch (ModelException e) {
-            return Map.of();
-        }
-    }
-
     private void refreshFromPruned() {
         Model m = prune.prunedProperty().get();
         if (m == null) {
@@ -223,35 +212,24 @@ public final class MainViewModel {
             return;
         }
         List<LayerRow> rows = new ArrayList<>();
-        for (Node n : m.nodes()) {
-            rows.add(row(n));
+        try {
+            for (LayerSummary ls : LayerSummary.of(m)) {
+                rows.add(row(ls));
+            }
+        } catch (ModelException e) {
+            status.set("Cannot list the layers: " + e.getMessage());
         }
         layers.setAll(rows);
         sparsityText.set(String.format("%.1f %%", 100 * m.kernelSparsity()));
         refreshDetail();
     }
 
-    private LayerRow row(Node n) {
-        long params = 0;
-        for (Tensor t : n.op().weights().values()) {
-            params += t.size();
-        }
-        double sp = Double.NaN;
-        Tensor k = n.op().weights().get("kernel");
-        if (k != null && n.op().isPrunable()) {
-            int z = 0;
-            for (float v : k.data()) {
-                if (v == 0f) {
-                    z++;
-                }
-            }
-            sp = (double) z / Math.max(1, k.size());
-        }
-        int[] shape = shapes.get(n.name());
-        String shapeText = shape == null ? "?" : shapeWithoutBatch(shape);
+    private static LayerRow row(LayerSummary s) {
+        String shape = s.outputShape() == null ? "?" : shapeWithoutBatch(s.outputShape());
         // float models: 32-bit weights until a quantization design point says otherwise
-        int bits = params == 0 ? 0 : 32;
-        return new LayerRow(n.name(), n.op().kind(), shapeText, params, sp, bits, n.op().isPrunable());
+        int bits = s.parameters() == 0 ? 0 : 32;
+        return new LayerRow(s.name(), s.type(), shape, s.parameters(), s.prunable() ? s.sparsity() : Double.NaN,
+                bits, s.prunable());
     }
 
     static String shapeWithoutBatch(int[] shape) {

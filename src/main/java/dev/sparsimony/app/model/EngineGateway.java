@@ -1,6 +1,7 @@
 package dev.sparsimony.app.model;
 
 import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,16 +25,16 @@ public interface EngineGateway {
     Model pruneGlobalMagnitude(Model model, double sparsity);
 
     /**
-     * Quality of {@code model} on {@code data} in 0..1: top-1 accuracy against the labels, or, when the data carries
+     * Quality of {@code candidate} on {@code data}: top-1 accuracy against the labels, or, when the data carries
      * none, agreement with {@code reference} (the unpruned model).
      */
-    double accuracy(Model model, Model reference, Dataset data);
+    Quality evaluate(Model candidate, Model reference, Dataset data);
 
     /** Starts the numeric runtime in the background so the first evaluation does not pay for it. */
     void warmUpAsync();
 
     /** The gateway to the real engine. */
     static EngineGateway defaultGateway() {
-        return new InterimEngine();
+        return EngineServices.INSTANCE;
     }
 }

@@ -3,6 +3,7 @@ package dev.sparsimony.app.prune;
 import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LatestOnlyRunner;
 import dev.sparsimony.app.model.ModelSession;
+import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
 import java.util.function.Consumer;
@@ -23,8 +24,8 @@ import javafx.beans.property.SimpleDoubleProperty;
  * rapid changes (only the latest value is computed). JavaFX thread only, except the work handed to the runner.
  */
 public final class PruneViewModel {
-    /** One computed point: the sparsity asked for, the pruned model and its quality (NaN without data). */
-    public record Result(ModelSession session, double sparsity, Model pruned, double accuracy) {
+    /** One computed point: the sparsity asked for, the pruned model and its quality (null without data). */
+    public record Result(ModelSession session, double sparsity, Model pruned, Quality quality) {
     }
 
     private final EngineGateway engine;
@@ -68,7 +69,7 @@ public final class PruneViewModel {
         history.reset(0);
         pruned.set(s == null ? null : s.model());
         computedSparsity.set(0);
-        setAccuracy(s, s == null ? Double.NaN : s.baselineAccuracy());
+        setAccuracy(s, s == null ? null : s.baseline());
     }
 
     private void schedule(double sparsity) {
@@ -80,10 +81,10 @@ public final class PruneViewModel {
             job.progress(-1, "pruning");
             Model p = sparsity <= 0 ? s.model() : engine.pruneGlobalMagnitude(s.model(), sparsity);
             if (job.cancelled() || !s.hasData()) {
-                return new Result(s, sparsity, p, Double.NaN);
+                return new Result(s, sparsity, p, null);
             }
             job.progress(-1, "evaluating");
-            return new Result(s, sparsity, p, engine.accuracy(p, s.model(), s.data()));
+            return new Result(s, sparsity, p, sparsity <= 0 ? s.baseline() : engine.evaluate(p, s.model(), s.data()));
         }, this::apply, e -> errors.accept(e instanceof ModelException ? e.getMessage()
                 : "pruning failed: " + e));
     }
@@ -94,18 +95,19 @@ public final class PruneViewModel {
         }
         pruned.set(r.pruned());
         computedSparsity.set(r.sparsity());
-        setAccuracy(r.session(), r.accuracy());
+        setAccuracy(r.session(), r.quality());
     }
 
-    private void setAccuracy(ModelSession s, double acc) {
+    private void setAccuracy(ModelSession s, Quality q) {
+        double acc = q == null ? Double.NaN : q.value();
         accuracy.set(acc);
-        if (s == null || !s.hasData() || Double.isNaN(acc)) {
+        if (s == null || !s.hasData() || q == null) {
             accuracyText.set("–");
             deltaText.set(s == null ? "" : s.dataNote() == null ? "no validation data" : s.dataNote());
             return;
         }
         accuracyText.set(String.format("%.2f %%", 100 * acc));
-        double d = 100 * (acc - s.baselineAccuracy());
+        double d = 100 * (acc - s.baseline().value());
         deltaText.set(String.format("%+.2f pp vs. unpruned (%s)", d, s.qualityName()));
     }
 

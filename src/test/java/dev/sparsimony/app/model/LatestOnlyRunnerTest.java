@@ -22,14 +22,17 @@ class LatestOnlyRunnerTest {
     void onlyTheLatestResultIsDeliveredAndStaleWorkSeesCancellation() throws Exception {
         LatestOnlyRunner<Integer> runner = new LatestOnlyRunner<>("test-runner");
         CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch firstStarted = new CountDownLatch(1);
         List<Integer> delivered = new CopyOnWriteArrayList<>();
         List<Boolean> firstSawCancel = new CopyOnWriteArrayList<>();
+        onFx(() -> runner.submit(job -> {
+            firstStarted.countDown();
+            hold.await(10, TimeUnit.SECONDS);
+            firstSawCancel.add(job.cancelled());
+            return 1;
+        }, delivered::add, e -> { }));
+        firstStarted.await(10, TimeUnit.SECONDS);
         onFx(() -> {
-            runner.submit(job -> {
-                hold.await(10, TimeUnit.SECONDS);
-                firstSawCancel.add(job.cancelled());
-                return 1;
-            }, delivered::add, e -> { });
             for (int i = 2; i <= 5; i++) {
                 int v = i;
                 runner.submit(job -> v, delivered::add, e -> { });

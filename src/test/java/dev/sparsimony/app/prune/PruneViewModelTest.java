@@ -10,6 +10,7 @@ import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,8 +57,8 @@ class PruneViewModelTest {
         }
 
         @Override
-        public double accuracy(Model model, Model reference, Dataset data) {
-            return real.accuracy(model, reference, data);
+        public Quality evaluate(Model model, Model reference, Dataset data) {
+            return real.evaluate(model, reference, data);
         }
 
         @Override
@@ -73,7 +74,7 @@ class PruneViewModelTest {
     private static ModelSession demoSession(EngineGateway engine) {
         Model m = SampleModels.demoMlp(1);
         Dataset d = SampleModels.demoData(2, 200);
-        return new ModelSession(null, m, d, null, engine.accuracy(m, m, d), null);
+        return new ModelSession(null, m, d, null, engine.evaluate(m, m, d), null);
     }
 
     @Test
