@@ -60,8 +60,9 @@ public final class ProjectFormat {
 
     /**
      * Writes the model into {@code dir} (created if needed): all tensors first, then the manifest through a
-     * temporary file moved into place, so a failure never leaves a manifest naming missing tensors. Tensor files
-     * an earlier manifest in the same directory named and the new one does not are deleted afterwards.
+     * temporary file moved into place, so a failure never leaves a manifest naming missing tensors. When the
+     * directory already holds a model, the new tensors get names its manifest does not use, so a failed save
+     * leaves the old model whole; the old tensor files are deleted once the new manifest is in place.
      */
     public static void write(Model model, Path dir) {
         try {
@@ -85,7 +86,9 @@ public final class ProjectFormat {
             }
         }
         ArrayNode nodes = root.putArray("nodes");
+        // names the old manifest uses are taken: the old model stays intact until the new manifest replaces it
         Set<String> usedFiles = new HashSet<>();
+        oldFiles.forEach(f -> usedFiles.add(f.toLowerCase(Locale.ROOT)));
         Set<String> newFiles = new HashSet<>();
         for (Node n : model.nodes()) {
             ObjectNode o = nodes.addObject();
@@ -205,7 +208,7 @@ public final class ProjectFormat {
             JsonLocation loc = e.getLocation();
             throw new ModelException(mName + " is not valid JSON"
                     + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
-                    + ": " + e.getOriginalMessage(), e);
+                    + ": " + jsonProblem(e), e);
         } catch (NoSuchFileException e) {
             throw new ModelException("model file not found: " + manifest);
         } catch (IOException e) {
@@ -360,6 +363,17 @@ public final class ProjectFormat {
                     + file + ")");
         }
         return t;
+    }
+
+    /** Jackson's message without its multi-line source excerpt. */
+    private static String jsonProblem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        int src = m.indexOf(" at [Source:");
+        if (src >= 0) {
+            int open = m.lastIndexOf(" (", src);
+            m = m.substring(0, open >= 0 ? open : src);
+        }
+        return m.replaceAll("\\s+", " ").strip();
     }
 
     private static JsonNode array(JsonNode root, String key, String mName) {

@@ -51,7 +51,8 @@ class ProjectFormatTest {
                 new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, Layout.CHANNELS_LAST), List.of("x")));
         n.add(new Node("bn", new Ops.BatchNorm(seq(1, 4), seq(0.5f, 4), seq(0.1f, 4),
                 Tensor.of(new float[] {1, 2, 3, 4}, 4), 1e-3f, Layout.CHANNELS_LAST), List.of("conv")));
-        n.add(new Node("relu", Ops.Activation.of(ActivationKind.RELU), List.of("bn")));
+        n.add(new Node("lrn", new Ops.Lrn(3, 2e-4f, 0.75f, 1f, Layout.CHANNELS_LAST), List.of("bn")));
+        n.add(new Node("relu", Ops.Activation.of(ActivationKind.RELU), List.of("lrn")));
         n.add(new Node("clip", Ops.Activation.of(ActivationKind.CLIP), List.of("relu")));
         n.add(new Node("lrelu", new Ops.Activation(ActivationKind.LEAKY_RELU, 0.1f, 0f), List.of("clip")));
         n.add(new Node("pool", new Ops.Pool(Ops.PoolKind.MAX, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
@@ -139,10 +140,35 @@ class ProjectFormatTest {
                     Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
         }
         assertSameModel(small, ProjectFormat.read(dir));
+        // saving over the same model never overwrites a tensor the current manifest names
+        Model pruned = small.withWeight("d", "kernel", Tensor.of(new float[] {0, 2, 0, 4, 0, 6}, 3, 2));
+        ProjectFormat.write(pruned, dir);
+        try (var s = Files.list(dir)) {
+            assertEquals(Set.of("model.json", "d_kernel_2.npy"),
+                    Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
+        }
+        assertSameModel(pruned, ProjectFormat.read(dir));
+        ProjectFormat.write(small, dir);
+        assertSameModel(small, ProjectFormat.read(dir));
+        try (var s = Files.list(dir)) {
+            assertEquals(2, s.count());
+        }
     }
 
+    /** A fresh directory "small" holding a two-layer model (tensor files dense_1_kernel.npy, dense_1_bias.npy). */
     private Path writeSmall() {
         Path dir = tmp.resolve("small");
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    for (Path p : s.toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Model m = new Model("s", List.of(new ValueInfo("input_1", new int[] {-1, 3})),
                 List.of(new Node("dense_1", new Ops.Dense(seq(1, 3, 2), seq(1, 2)), List.of("input_1")),
                         new Node("act", Ops.Activation.of(ActivationKind.RELU), List.of("dense_1"))),
