@@ -11,6 +11,8 @@ public final class Ranking {
     private final int[] order;
     private final int[] sizes;
     private final double[] scores;
+    private int[] start;
+    private int[] members;
 
     private Ranking(StructureMap map, int[] order, int[] sizes, double[] scores) {
         this.map = map;
@@ -72,6 +74,52 @@ public final class Ranking {
         boolean[] keep = new boolean[map.structureOf().length];
         keepInto(pruneCount(sparsity), keep);
         return keep;
+    }
+
+    /** Weight indices of every structure (CSR: structure s owns members[start[s] .. start[s+1])). */
+    private void index() {
+        if (start != null) {
+            return;
+        }
+        int[] of = map.structureOf();
+        int[] st = new int[map.count() + 1];
+        for (int id : of) {
+            if (id >= 0) {
+                st[id + 1]++;
+            }
+        }
+        for (int i = 0; i < map.count(); i++) {
+            st[i + 1] += st[i];
+        }
+        int[] mem = new int[st[map.count()]];
+        int[] fill = java.util.Arrays.copyOf(st, map.count());
+        for (int i = 0; i < of.length; i++) {
+            if (of[i] >= 0) {
+                mem[fill[of[i]]++] = i;
+            }
+        }
+        members = mem;
+        start = st;
+    }
+
+    /** Zeroes, in place and without allocation, the weights of the first {@code k} structures of the order. */
+    public void zeroFirst(int k, float[] w) {
+        index();
+        for (int i = 0; i < k; i++) {
+            zeroStructure(order[i], w);
+        }
+    }
+
+    /** Zeroes the weights of structure {@code s}. */
+    public void zeroStructure(int s, float[] w) {
+        index();
+        for (int j = start[s]; j < start[s + 1]; j++) {
+            w[members[j]] = 0f;
+        }
+    }
+
+    public int size(int structure) {
+        return sizes[structure];
     }
 
     /** Writes the mask that prunes the first {@code k} structures of the order into {@code keep}. */

@@ -32,13 +32,13 @@ public record QuantizerSpec(String type, FixedPoint fixed, Integer bits, Integer
         return new QuantizerSpec(type, null, null, null, null);
     }
 
-    public boolean isNone() {
+    public boolean absent() {
         return type == null || type.equals("none");
     }
 
     /** The fixed-point type for biases and layer outputs (only "fixed" or "none" apply there). */
     public FixedPoint fixedOnly(String field) {
-        if (isNone()) {
+        if (absent()) {
             return null;
         }
         if (!type.equals("fixed") || fixed == null) {

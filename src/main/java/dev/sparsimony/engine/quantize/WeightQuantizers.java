@@ -37,7 +37,7 @@ public final class WeightQuantizers {
     }
 
     public static synchronized WeightQuantizer create(QuantizerSpec spec, long seed) {
-        if (spec == null || spec.isNone()) {
+        if (spec == null || spec.absent()) {
             return null;
         }
         BiFunction<QuantizerSpec, Long, WeightQuantizer> f = REGISTRY.get(spec.type());

@@ -76,11 +76,21 @@ public final class Huffman {
 
     /** Huffman-coded size of a sequence of symbols (any values; frequencies counted here). */
     public static long encodedBits(float[] symbols) {
-        Map<Float, Long> f = new HashMap<>();
-        for (float s : symbols) {
-            f.merge(s, 1L, Long::sum);
+        // count runs of equal values in a sorted copy (no boxing; -0.0 and 0.0 are one symbol)
+        float[] s = symbols.clone();
+        for (int i = 0; i < s.length; i++) {
+            s[i] += 0f;
         }
-        return encodedBits(f.values().stream().mapToLong(Long::longValue).toArray());
+        java.util.Arrays.sort(s);
+        long[] freq = new long[s.length];
+        int k = -1;
+        for (int i = 0; i < s.length; i++) {
+            if (i == 0 || Float.compare(s[i], s[i - 1]) != 0) {
+                k++;
+            }
+            freq[k]++;
+        }
+        return encodedBits(java.util.Arrays.copyOf(freq, k + 1));
     }
 
     public static long encodedBits(int[] symbols) {

@@ -193,10 +193,10 @@ public final class KerasImporter implements ModelImporter {
                     } else if (f.equals("config") && (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY)) {
                         config = true;
                     }
-                    p.skipChildren();
                     if (className && config) {
-                        return true;
+                        return true; // decided before reading further, so a damaged tail still gets a clear error
                     }
+                    p.skipChildren();
                 }
                 return false;
             }

@@ -262,13 +262,14 @@ final class KerasModelBuilder {
         }
     }
 
-    private static String layerName(JsonNode layer) {
+    private String layerName(JsonNode layer) {
         String n = layer.path("config").path("name").asText(null);
         if (n == null) {
             n = layer.path("name").asText(null);
         }
         if (n == null || n.isBlank()) {
-            throw new ModelException("a Keras layer of class '" + layer.path("class_name").asText() + "' has no name");
+            throw new ModelException(where + ": a Keras layer of class '" + layer.path("class_name").asText()
+                    + "' has no name");
         }
         return n;
     }
@@ -332,6 +333,9 @@ final class KerasModelBuilder {
     private String addLayer(JsonNode layer, List<String> in) {
         String cls = layer.path("class_name").asText();
         String name = layerName(layer);
+        if (cls.isBlank()) {
+            throw new ModelException(where + ": layer '" + name + "' has no class_name");
+        }
         JsonNode cfg = layer.path("config");
         String out = switch (cls) {
             case "Dense" -> dense(name, cls, cfg, in);

@@ -1,2 +1,0 @@
-package dev.sparsimony;
-public final class Launcher { public static void main(String[] a) {} }

@@ -1,0 +1,71 @@
+package dev.sparsimony.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparsimony.engine.io.ModelFiles;
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.report.LayerSummary;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sparsimony info MODEL}: the layer table. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print the layers of a model: name, type, output shape, parameters, sparsity.")
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder (.onnx, .h5, Keras .json, project folder or model.json).")
+    Path modelPath;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Model model = ModelFiles.load(modelPath);
+        List<LayerSummary> rows = LayerSummary.of(model);
+        var out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper om = new ObjectMapper();
+            ObjectNode root = om.createObjectNode();
+            root.put("model", model.name());
+            ArrayNode inputs = root.putArray("inputs");
+            model.inputs().forEach(v -> {
+                ObjectNode i = inputs.addObject();
+                i.put("name", v.name());
+                ArrayNode s = i.putArray("shape");
+                for (int d : v.shape()) {
+                    s.add(d);
+                }
+            });
+            root.put("parameters", model.parameterCount());
+            root.put("kernelSparsity", model.kernelSparsity());
+            ArrayNode layers = root.putArray("layers");
+            for (LayerSummary r : rows) {
+                layers.add(om.valueToTree(r));
+            }
+            out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            return 0;
+        }
+        out.printf("Model %s: %d layers, %,d parameters, kernel sparsity %.1f %%%n", model.name(),
+                model.nodes().size(), model.parameterCount(), 100 * model.kernelSparsity());
+        model.inputs().forEach(v -> out.printf("Input %s %s%n", v.name(), LayerSummary.shapeString(v.shape())));
+        Table t = new Table("layer", "type", "inputs", "output shape", "params", "sparsity");
+        t.rightAlign(4, 5);
+        for (LayerSummary r : rows) {
+            t.row(r.name(), r.type(), String.join(",", r.inputs()), LayerSummary.shapeString(r.outputShape()),
+                    String.format("%,d", r.parameters()),
+                    r.parameters() == 0 ? "-" : String.format("%.1f %%", 100 * r.sparsity()));
+        }
+        t.print(out);
+        out.println("Outputs: " + String.join(", ", model.outputs()));
+        return 0;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.sparsimony.engine.explore;
+
+import dev.sparsimony.engine.metric.Quality;
+import dev.sparsimony.engine.storage.StorageReport;
+
+import java.util.List;
+
+/**
+ * The evaluation of one design point.
+ *
+ * @param quality  accuracy (labelled data) or fidelity to the original model
+ * @param sparsity kernel sparsity over all prunable layers
+ * @param macs     kept multiply-accumulates per sample
+ * @param storage  model storage (weights and biases) in the formats of engine.storage
+ */
+public record DesignResult(DesignPoint point, Quality quality, List<LayerResult> layers, double sparsity,
+                           long params, long macs, StorageReport storage) {
+}

@@ -1,0 +1,63 @@
+package dev.sparsimony.engine.hardware;
+
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.quantize.FixedPoint;
+import java.util.Map;
+
+/**
+ * Everything an estimate depends on besides the model and the device: default and per-layer settings, the input
+ * precision, io type, clock and model parameters.
+ *
+ * @param defaults    settings of every layer without an override
+ * @param layers      per-layer overrides by node name
+ * @param input       precision of the model inputs (hls4ml's input_t; defaults to the result precision)
+ * @param io          io_parallel or io_stream
+ * @param clockMhz    clock frequency; 0 or less means the device's default
+ * @param params      model constants
+ * @param strictReuse true: an invalid reuse factor is an error; false: hls4ml's behaviour (use the closest valid one
+ *                    and say so in the notes)
+ */
+public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> layers, FixedPoint input, IoType io,
+                             double clockMhz, FpgaParams params, boolean strictReuse) {
+    public HardwareConfig {
+        if (defaults == null || io == null || params == null) {
+            throw new ModelException("hardware configuration needs defaults, an io type and model parameters");
+        }
+        layers = layers == null ? Map.of() : Map.copyOf(layers);
+        input = input == null ? defaults.result() : input;
+        if (clockMhz > 5000) {
+            throw new ModelException("clock " + clockMhz + " MHz is out of range");
+        }
+    }
+
+    /** ap_fixed&lt;16,6&gt;, RF 1, Latency, io_parallel, device clock: hls4ml's defaults. */
+    public static HardwareConfig hls4mlDefaults() {
+        return of(FixedPoint.of(16, 6), 1, Strategy.LATENCY, IoType.PARALLEL, 0);
+    }
+
+    public static HardwareConfig of(FixedPoint precision, int reuseFactor, Strategy strategy, IoType io,
+                                    double clockMhz) {
+        return new HardwareConfig(LayerHwConfig.of(precision, reuseFactor, strategy), Map.of(), precision, io,
+                clockMhz, FpgaParams.defaults(), false);
+    }
+
+    public LayerHwConfig layer(String name) {
+        return layers.getOrDefault(name, defaults);
+    }
+
+    public double clockFor(Device d) {
+        return clockMhz > 0 ? clockMhz : d.clockMhz();
+    }
+
+    public HardwareConfig withLayers(Map<String, LayerHwConfig> overrides) {
+        return new HardwareConfig(defaults, overrides, input, io, clockMhz, params, strictReuse);
+    }
+
+    public HardwareConfig withParams(FpgaParams p) {
+        return new HardwareConfig(defaults, layers, input, io, clockMhz, p, strictReuse);
+    }
+
+    public HardwareConfig withStrictReuse(boolean strict) {
+        return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strict);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.sparsimony.engine.prune;
+
+import dev.sparsimony.engine.model.ModelException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Registry of {@link StructureCost}s by resource name, each built for a layer's context (weight bits, reuse
+ * factor). The compression engine registers "params", "MACs" and "bytes"; the hardware model adds "DSP" and "BRAM".
+ */
+public final class StructureCosts {
+    private static final Map<String, Function<LayerContext, StructureCost>> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        register("params", ctx -> Costs.PARAMS);
+        register("MACs", ctx -> Costs.MACS);
+        register("bytes", ctx -> Costs.bytes(ctx.weightBits()));
+    }
+
+    private StructureCosts() {
+    }
+
+    public static synchronized void register(String resource, Function<LayerContext, StructureCost> factory) {
+        REGISTRY.put(resource, factory);
+    }
+
+    public static synchronized Set<String> resources() {
+        return Set.copyOf(REGISTRY.keySet());
+    }
+
+    public static synchronized StructureCost create(String resource, LayerContext ctx) {
+        Function<LayerContext, StructureCost> f = REGISTRY.get(resource);
+        if (f == null) {
+            throw new ModelException("budget resource '" + resource + "' is unknown; known: " + REGISTRY.keySet());
+        }
+        return f.apply(ctx);
+    }
+}

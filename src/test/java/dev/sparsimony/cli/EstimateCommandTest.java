@@ -1,0 +1,124 @@
+package dev.sparsimony.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparsimony.engine.hardware.TestModels;
+import dev.sparsimony.engine.io.npyjson.ProjectFormat;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EstimateCommandTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void writeModel() {
+        Path d = dir.resolve("jet");
+        ProjectFormat.write(TestModels.jetMlp(1), d);
+        model = d.resolve(ProjectFormat.MANIFEST);
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new EstimateCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void tableWithPerLayerRowsAndTotals() {
+        Run r = run(model.toString(), "--target", "xcku115");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fc1"), r.out());
+        assertTrue(r.out().contains("total"), r.out());
+        assertTrue(r.out().contains("latency ns:"), r.out());
+        assertTrue(r.out().contains("dsp percent:"), r.out());
+    }
+
+    @Test
+    void jsonOutput() throws Exception {
+        Run r = run(model.toString(), "--target", "zcu102", "--precision", "ap_fixed<8,3>", "--reuse-factor", "4",
+                "--strategy", "resource", "--io", "stream", "--clock", "250", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("xczu9eg", j.get("target").asText());
+        // 8-bit weights: LUT multipliers; only softmax's 5 products of its 18-bit table values use DSPs
+        assertEquals(0, j.get("layers").get(0).get("DSP").asLong());
+        assertEquals(5, j.get("total").get("DSP").asLong());
+        assertEquals(250.0, j.get("summary").get("clock_mhz").asDouble());
+        assertEquals("io_stream", j.get("summary").get("io").asText());
+        assertEquals(8, j.get("layers").size()); // 4 Dense, 3 ReLU, softmax
+    }
+
+    @Test
+    void perLayerOverridesFromConfig() throws Exception {
+        Path cfg = dir.resolve("point.json");
+        Files.writeString(cfg, "{\"precision\": \"ap_fixed<16,6>\", \"layers\": {\"fc2\": {\"reuseFactor\": 8,"
+                + " \"strategy\": \"resource\", \"precision\": \"ap_fixed<18,8>\"}}}");
+        Run r = run(model.toString(), "--target", "xcvu9p", "--config", cfg.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode fc2 = new ObjectMapper().readTree(r.out()).get("layers").get(2);
+        assertEquals("fc2", fc2.get("name").asText());
+        assertEquals(256, fc2.get("DSP").asLong()); // 64*32/8
+        assertEquals(128, fc2.get("BRAM18").asLong()); // ceil(2048*18/(8*36))
+    }
+
+    @Test
+    void hls4mlConfigShape() throws Exception {
+        Path cfg = dir.resolve("hls4ml.json");
+        Files.writeString(cfg, "{\"Model\": {\"Precision\": \"ap_fixed<16,6>\", \"ReuseFactor\": 1,"
+                + " \"Strategy\": \"Latency\"}, \"LayerName\": {\"fc1\": {\"ReuseFactor\": 4,"
+                + " \"Precision\": {\"weight\": \"ap_fixed<8,3>\"}}}, \"ClockPeriod\": 4}");
+        Run r = run(model.toString(), "--target", "xcvu9p", "--config", cfg.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(250.0, j.get("summary").get("clock_mhz").asDouble(), 1e-9);
+        assertEquals(0, j.get("layers").get(0).get("DSP").asLong());
+        assertEquals("4", j.get("layers").get(0).get("RF").asText());
+    }
+
+    @Test
+    void otherTargets() {
+        Run eie = run(model.toString(), "--target", "eie");
+        assertEquals(0, eie.code(), eie.err());
+        assertTrue(eie.out().contains("energy"), eie.out());
+        Run gpu = run(model.toString(), "--target", "a100", "--batch", "256");
+        assertEquals(0, gpu.code(), gpu.err());
+        assertTrue(gpu.out().contains("2:4"), gpu.out());
+    }
+
+    @Test
+    void oneLineErrorsAndNonZeroExit() {
+        assertError(run(model.toString(), "--target", "xc9000"), "error: unknown device or target 'xc9000'; known: ");
+        assertError(run(model.toString(), "--target", "xcku115", "--reuse-factor", "0"),
+                "error: reuse factor must be at least 1, got 0");
+        assertError(run(model.toString(), "--target", "xcku115", "--precision", "ap_fixed<40,6>"),
+                "error: precision 'ap_fixed<40,6>' is out of range: fixed-point width W must be in 1..32, got 40");
+        assertError(run(model.toString(), "--target", "xcku115", "--strategy", "resource", "--reuse-factor", "7",
+                "--strict-reuse"), "error: reuse factor 7 is not valid for layer 'fc1' (16x64); nearest valid: 4 or 8");
+        assertError(run(dir.resolve("missing.onnx").toString(), "--target", "xcku115"), "error: model file not found");
+        assertError(run(model.toString(), "--target", "xcku115", "--clock", "-5"), "error: clock must be positive");
+    }
+
+    static void assertError(Run r, String prefix) {
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().startsWith(prefix), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}

@@ -1,0 +1,228 @@
+package dev.sparsimony.engine.explore;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparsimony.engine.CompressFixtures;
+import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.metric.Evaluator;
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Node;
+import dev.sparsimony.engine.model.Ops;
+import dev.sparsimony.engine.model.Tensor;
+import dev.sparsimony.engine.prune.KernelView;
+import dev.sparsimony.engine.prune.Pruning;
+import dev.sparsimony.engine.prune.StructureCost;
+import dev.sparsimony.engine.prune.StructureCosts;
+import dev.sparsimony.engine.prune.StructureMap;
+import dev.sparsimony.engine.quantize.FixedPoint;
+import dev.sparsimony.engine.quantize.Quantizer;
+import dev.sparsimony.engine.quantize.QuantizerSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DesignPointEvaluatorTest {
+    static Model mlp;
+    static Dataset data;
+    static DesignPointEvaluator ev;
+
+    @BeforeAll
+    static void setUp() {
+        mlp = CompressFixtures.mlp(11, 16, 64, 32, 32, 5);
+        Random r = new Random(5);
+        int n = 300;
+        float[] x = new float[n * 16];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(5);
+        }
+        data = new Dataset("val", Tensor.of(x, n, 16), labels);
+        ev = new DesignPointEvaluator(mlp, data, 128); // several batches incl. a partial one
+    }
+
+    @AfterAll
+    static void tearDown() {
+        ev.close();
+    }
+
+    static float[] forwardManual(Model m, float[] x, FixedPoint out) {
+        Quantizer q = out == null ? null : new Quantizer(out);
+        float[] h = x;
+        for (Node n : m.prunableNodes()) {
+            Ops.Dense d = (Ops.Dense) n.op();
+            float[] y = new float[d.nOut()];
+            for (int j = 0; j < d.nOut(); j++) {
+                float s = d.bias().data()[j];
+                for (int i = 0; i < d.nIn(); i++) {
+                    s += h[i] * d.kernel().data()[i * d.nOut() + j];
+                }
+                y[j] = s;
+            }
+            if (q != null) {
+                q.quantize(y);
+            }
+            if (!n.name().equals("dense4")) {
+                for (int j = 0; j < y.length; j++) {
+                    y[j] = Math.max(0, y[j]);
+                }
+            }
+            h = y;
+        }
+        return h;
+    }
+
+    @Test
+    void jsonRoundTrip() throws Exception {
+        DesignPoint p = new DesignPoint("p1",
+                PruneSpec.knapsack("dsp-pattern", Map.of("rf", 4.0), "l2", Map.of("params", 0.5), true, "dp"),
+                Map.of("dense1", new LayerSpec("n-of-m", Map.of("n", 2.0, "m", 4.0), 0.5,
+                        QuantizerSpec.kmeans(8), null, QuantizerSpec.fixed(new FixedPoint(12, 4, true,
+                        FixedPoint.Rounding.CONVERGENT, FixedPoint.Overflow.SATURATE)), 2)),
+                QuantizerSpec.fixed(16, 6), QuantizerSpec.fixed(16, 6), QuantizerSpec.none(), List.of("dense1"), 7);
+        ObjectMapper om = new ObjectMapper();
+        String json = om.writeValueAsString(p);
+        assertEquals(p, om.readValue(json, DesignPoint.class));
+        DesignPoint minimal = om.readValue("{\"prune\":{\"granularity\":\"unstructured\",\"sparsity\":0.5},"
+                + "\"weights\":{\"type\":\"fixed\",\"fixed\":{\"width\":16,\"integer\":6,\"signed\":true,"
+                + "\"rounding\":\"TRUNCATE\",\"overflow\":\"WRAP\"}}}", DesignPoint.class);
+        assertEquals(0.5, minimal.prune().sparsity());
+        assertEquals(List.of(), minimal.depthShrink());
+    }
+
+    @Test
+    void magnitudePruningMatchesThePruningApiAndIndependentInference() {
+        DesignPoint p = DesignPoint.of(PruneSpec.magnitude(0.6, true));
+        DesignPointEvaluator.Compressed c = ev.evaluateWithModel(p);
+        Model expected = Pruning.globalMagnitude(mlp, 0.6);
+        for (Node n : mlp.prunableNodes()) {
+            assertArrayEquals(KernelView.kernel(expected.node(n.name())).data(),
+                    KernelView.kernel(c.model().node(n.name())).data());
+        }
+        assertEquals(expected.kernelSparsity(), c.result().sparsity(), 1e-12);
+        assertEquals(Evaluator.evaluate(expected, data).value(), c.result().quality().value(), 1e-12);
+        assertEquals(c.result().params(), c.result().layers().stream().mapToLong(LayerResult::nonZeros).sum());
+    }
+
+    @Test
+    void outputQuantizationEqualsAHandForward() {
+        FixedPoint t = FixedPoint.of(8, 3);
+        DesignPoint p = DesignPoint.of(PruneSpec.magnitude(0.3, false))
+                .withQuantizers(QuantizerSpec.fixed(8, 2), QuantizerSpec.fixed(8, 3), QuantizerSpec.fixed(t));
+        Model compressed = ev.compress(p);
+        int n = data.size();
+        int[] labels = new int[n];
+        for (int s = 0; s < n; s++) {
+            float[] xs = java.util.Arrays.copyOfRange(data.x().data(), s * 16, s * 16 + 16);
+            float[] y = forwardManual(compressed, xs, t);
+            int best = 0;
+            for (int j = 1; j < y.length; j++) {
+                if (y[j] > y[best]) {
+                    best = j;
+                }
+            }
+            labels[s] = best;
+        }
+        DesignPointEvaluator e2 = new DesignPointEvaluator(mlp, new Dataset("v2", data.x(), labels), 1000);
+        assertEquals(1.0, e2.evaluate(p).quality().value(), 0.01); // float summation order may flip a near-tie
+        e2.close();
+        assertEquals("ap_fixed<8,3>", compressed.metadata().get("sparsimony.outputType.dense1"));
+    }
+
+    @Test
+    void pointsDoNotLeakIntoEachOther() {
+        DesignPoint a = DesignPoint.of(PruneSpec.magnitude(0.5, false)).withQuantizers(QuantizerSpec.fixed(6, 2),
+                QuantizerSpec.fixed(6, 2), QuantizerSpec.fixed(8, 4));
+        DesignPoint b = DesignPoint.of(PruneSpec.structured("columns", null, "l2", "layer", 0.3));
+        DesignResult r1 = ev.evaluate(a);
+        ev.evaluate(b);
+        DesignResult r3 = ev.evaluate(a);
+        assertEquals(r1, r3);
+    }
+
+    @Test
+    void knapsackKeepsWithinTheBudget() {
+        DesignPoint p = DesignPoint.of(PruneSpec.knapsack("unstructured", null, "l1", Map.of("params", 1000.0),
+                false, null));
+        DesignResult r = ev.evaluate(p);
+        assertTrue(r.params() <= 1000 && r.params() >= 990, "kept " + r.params());
+        DesignPoint two = DesignPoint.of(PruneSpec.knapsack("columns", null, "l2",
+                Map.of("params", 0.5, "MACs", 0.4), true, "ojalgo"));
+        DesignResult r2 = ev.evaluate(two);
+        assertTrue(r2.params() <= 0.4 * 4256 + 1e-9, "kept " + r2.params());
+        DesignPoint greedy = DesignPoint.of(PruneSpec.knapsack("rows", null, "l2",
+                Map.of("bytes", 2000.0), false, "greedy")).withQuantizers(QuantizerSpec.fixed(16, 6), null, null);
+        assertTrue(ev.evaluate(greedy).params() * 2 <= 2000);
+    }
+
+    @Test
+    void depthShrinkAndStructuredGranularities() {
+        DesignPoint p = DesignPoint.of(PruneSpec.structured("n-of-m", Map.of("n", 1.0, "m", 4.0), "l1", "layer", 0))
+                .withDepthShrink(List.of("dense2"));
+        DesignResult r = ev.evaluate(p);
+        assertEquals(3, r.layers().size());
+        assertEquals(0.75, r.layers().get(0).sparsity(), 1e-9);
+        DesignPoint darb = DesignPoint.of(PruneSpec.structured("darb", null, "l1", "global", 0.7));
+        assertEquals(0.7, ev.evaluate(darb).sparsity(), 0.01);
+        DesignPoint dsp = DesignPoint.of(PruneSpec.structured("dsp-pattern", Map.of("rf", 4.0), "l2", "global", 0.5))
+                .withQuantizers(QuantizerSpec.kmeans(16), null, null);
+        DesignResult rd = ev.evaluate(dsp);
+        assertEquals(0.5, rd.sparsity(), 4.0 / 4256 + 1e-9);
+        assertTrue(rd.storage().huffmanBits() < rd.storage().originalBits());
+    }
+
+    @Test
+    void badFieldsAreNamed() {
+        assertMessage("prune.sparsity", DesignPoint.of(PruneSpec.magnitude(1.5, false)));
+        assertMessage("layers.dense1.sparsity", DesignPoint.of(PruneSpec.magnitude(0.5, false))
+                .withLayers(Map.of("dense1", LayerSpec.sparsity(-0.2))));
+        assertMessage("layers.nope", DesignPoint.of(PruneSpec.magnitude(0.5, false))
+                .withLayers(Map.of("nope", LayerSpec.sparsity(0.2))));
+        assertMessage("prune.granularity", DesignPoint.of(PruneSpec.structured("n-of-m",
+                Map.of("n", 4.0, "m", 4.0), "l1", "layer", 0.5)));
+        assertMessage("prune.granularity", DesignPoint.of(PruneSpec.structured("block",
+                Map.of("rows", 40.0, "cols", 2.0), "l1", "layer", 0.5)));
+        assertMessage("prune.granularity", DesignPoint.of(PruneSpec.knapsack("darb", null, "l1",
+                Map.of("params", 10.0), false, null)));
+        assertMessage("outputs", DesignPoint.of(PruneSpec.none()).withQuantizers(null, null, QuantizerSpec.po2(4)));
+        assertMessage("prune.budgets.params", DesignPoint.of(PruneSpec.knapsack("unstructured", null, "l1",
+                Map.of("params", -1.0), false, null)));
+        StructureCosts.register("test-fixed", ctx -> new StructureCost() {
+            @Override
+            public String resource() {
+                return "test-fixed";
+            }
+
+            @Override
+            public double[] costs(Node layer, int[] outputShape, StructureMap map) {
+                return new double[map.count()];
+            }
+
+            @Override
+            public double fixedCost(Node layer, int[] outputShape, StructureMap map) {
+                return 10;
+            }
+        });
+        ModelException e = assertMessage("prune.budgets.test-fixed", DesignPoint.of(PruneSpec.knapsack("rows", null,
+                "l1", Map.of("test-fixed", 5.0), false, null)));
+        assertTrue(e.getMessage().contains("below"));
+        assertTrue(assertThrows(ModelException.class, () -> QuantizerSpec.fixed(40, 6)).getMessage().contains("W"));
+    }
+
+    static ModelException assertMessage(String field, DesignPoint p) {
+        ModelException e = assertThrows(ModelException.class, () -> ev.evaluate(p));
+        assertTrue(e.getMessage().contains(field), e.getMessage());
+        return e;
+    }
+}
