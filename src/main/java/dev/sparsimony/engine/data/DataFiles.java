@@ -104,8 +104,11 @@ public final class DataFiles {
             throw e;
         } catch (NoSuchFileException e) {
             throw new ModelException("data file not found: " + e.getFile());
-        } catch (ZipException | java.io.EOFException e) {
-            throw new ModelException("data file " + name + " is truncated or corrupt (" + e.getMessage() + ")", e);
+        } catch (java.io.EOFException e) {
+            throw new ModelException("data file " + name + " is truncated (it ends early"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        } catch (ZipException e) {
+            throw new ModelException("data file " + name + " is damaged (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new ModelException("cannot read data file " + name + ": " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
@@ -132,7 +135,23 @@ public final class DataFiles {
             throw new ModelException("data file is not readable: " + path);
         }
         try (InputStream in = open(path)) {
-            return in.readNBytes(64);
+            // a truncated gzip still yields its first bytes, so the loader can report what is missing
+            byte[] b = new byte[64];
+            int n = 0;
+            try {
+                for (int r; n < b.length && (r = in.read(b, n, b.length - n)) >= 0; ) {
+                    n += r;
+                }
+            } catch (java.io.EOFException e) {
+                // keep the bytes read so far
+            }
+            return java.util.Arrays.copyOf(b, n);
+        } catch (ZipException e) {
+            throw new ModelException("data file " + path.getFileName() + " is a truncated or damaged gzip file ("
+                    + e.getMessage() + ")", e);
+        } catch (java.io.EOFException e) {
+            throw new ModelException("data file " + path.getFileName() + " is truncated (it ends inside the gzip"
+                    + " header)", e);
         } catch (AccessDeniedException e) {
             throw new ModelException("data file is not readable: " + path);
         } catch (IOException e) {

@@ -205,7 +205,7 @@ public final class ProjectFormat {
             JsonLocation loc = e.getLocation();
             throw new ModelException(mName + " is not valid JSON"
                     + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
-                    + ": " + e.getOriginalMessage(), e);
+                    + ": " + jsonProblem(e), e);
         } catch (NoSuchFileException e) {
             throw new ModelException("model file not found: " + manifest);
         } catch (IOException e) {
@@ -360,6 +360,17 @@ public final class ProjectFormat {
                     + file + ")");
         }
         return t;
+    }
+
+    /** Jackson's message without its multi-line source excerpt. */
+    private static String jsonProblem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        int src = m.indexOf(" at [Source:");
+        if (src >= 0) {
+            int open = m.lastIndexOf(" (", src);
+            m = m.substring(0, open >= 0 ? open : src);
+        }
+        return m.replaceAll("\\s+", " ").strip();
     }
 
     private static JsonNode array(JsonNode root, String key, String mName) {

@@ -51,7 +51,8 @@ class ProjectFormatTest {
                 new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, Layout.CHANNELS_LAST), List.of("x")));
         n.add(new Node("bn", new Ops.BatchNorm(seq(1, 4), seq(0.5f, 4), seq(0.1f, 4),
                 Tensor.of(new float[] {1, 2, 3, 4}, 4), 1e-3f, Layout.CHANNELS_LAST), List.of("conv")));
-        n.add(new Node("relu", Ops.Activation.of(ActivationKind.RELU), List.of("bn")));
+        n.add(new Node("lrn", new Ops.Lrn(3, 2e-4f, 0.75f, 1f, Layout.CHANNELS_LAST), List.of("bn")));
+        n.add(new Node("relu", Ops.Activation.of(ActivationKind.RELU), List.of("lrn")));
         n.add(new Node("clip", Ops.Activation.of(ActivationKind.CLIP), List.of("relu")));
         n.add(new Node("lrelu", new Ops.Activation(ActivationKind.LEAKY_RELU, 0.1f, 0f), List.of("clip")));
         n.add(new Node("pool", new Ops.Pool(Ops.PoolKind.MAX, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
