@@ -53,6 +53,7 @@ public class SparsimonyApp extends Application {
             Platform.runLater(window::attachDetailView);
         });
         stage.show();
+        applyInitialSparsity();
         Path initial = initialModel(getParameters().getUnnamed());
         if (initial != null) {
             vm.openModel(initial);
@@ -86,6 +87,26 @@ public class SparsimonyApp extends Application {
         scene.getStylesheets().add(Objects.requireNonNull(
                 SparsimonyApp.class.getResource("sparsimony.css")).toExternalForm());
         return scene;
+    }
+
+    /**
+     * {@code -Dsparsimony.gui.sparsity=P} sets the slider to P % once the first model is open (demos, screenshots).
+     */
+    private void applyInitialSparsity() {
+        String p = System.getProperty("sparsimony.gui.sparsity");
+        if (p == null) {
+            return;
+        }
+        double v = Double.parseDouble(p);
+        vm.sessionProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends dev.sparsimony.app.model.ModelSession> o,
+                                dev.sparsimony.app.model.ModelSession old, dev.sparsimony.app.model.ModelSession n) {
+                vm.sessionProperty().removeListener(this);
+                // after the slider reset that follows every newly opened model
+                Platform.runLater(() -> vm.prune().sparsityPercentProperty().set(v));
+            }
+        });
     }
 
     MainViewModel viewModel() {

@@ -17,7 +17,7 @@ public final class LayerDetailView extends VBox {
     private final Label title = new Label("No layer selected");
     private final Label facts = new Label("");
     private final HeatMapChart weights = new HeatMapChart("Weights", HeatMapChart.DIVERGING, "weight");
-    private final HeatMapChart mask = new HeatMapChart("Sparsity mask", HeatMapChart.MASK, "kept");
+    private final HeatMapChart mask = new HeatMapChart("Sparsity mask", HeatMapChart.MASK, "kept fraction");
     private final HistogramChart histogram = new HistogramChart();
     private final Label placeholder = new Label("Select a Dense or Conv layer to see its weights");
 
