@@ -1,5 +1,6 @@
 package dev.sparsimony.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
@@ -47,7 +48,8 @@ public final class EstimateCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--config", paramLabel = "POINT.json",
-            description = "per-layer precision / reuse factor / strategy overrides (see docs/hardware-models.md)")
+            description = "a compression design point (pruned and quantized first), or per-layer precision / reuse"
+                    + " factor / strategy overrides (see docs/hardware-models.md)")
     Path config;
 
     @Option(names = "--devices", paramLabel = "FILE", description = "extra device catalogue JSON")
@@ -84,10 +86,16 @@ public final class EstimateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            HardwareConfig cfg = configuration();
+            JsonNode point = designPoint();
+            HardwareConfig cfg = configuration(point == null ? config : null);
             DeviceCatalogue catalogue = DeviceCatalogue.standard(devices);
             HardwareTarget t = Targets.resolve(target, catalogue, batch);
             Model model = ModelFiles.load(modelFile);
+            if (point != null) {
+                DesignPointHardware.Result dp = DesignPointHardware.apply(config, point, model, cfg);
+                model = dp.model();
+                cfg = dp.config();
+            }
             HardwareReport r = t.estimate(model, cfg);
             out.print(json ? toJson(r) : table(r));
             out.flush();
@@ -99,7 +107,24 @@ public final class EstimateCommand implements Callable<Integer> {
         }
     }
 
-    HardwareConfig configuration() {
+    /** The --config file when it is a compression design point, else null. */
+    JsonNode designPoint() {
+        if (config == null) {
+            return null;
+        }
+        if (!java.nio.file.Files.isRegularFile(config)) {
+            throw new ModelException("configuration file not found: " + config);
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(config.toFile());
+            return DesignPointHardware.isDesignPoint(root) ? root : null;
+        } catch (java.io.IOException e) {
+            throw new ModelException("configuration " + config.getFileName() + " is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    HardwareConfig configuration(Path overrides) {
         if (reuseFactor != null && reuseFactor < 1) {
             throw new ModelException("reuse factor must be at least 1, got " + reuseFactor);
         }
@@ -107,8 +132,8 @@ public final class EstimateCommand implements Callable<Integer> {
             throw new ModelException("clock must be positive, got " + clockMhz + " MHz");
         }
         HardwareConfig cfg = HardwareConfig.hls4mlDefaults();
-        if (config != null) {
-            cfg = HardwareConfigFile.read(config, cfg);
+        if (overrides != null) {
+            cfg = HardwareConfigFile.read(overrides, cfg);
         }
         // command-line options override the file's defaults (its per-layer entries stay)
         LayerHwConfig d = cfg.defaults();

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             PredictCommand.class,
             EvaluateCommand.class,
+            EstimateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SparsimonyCli implements Runnable {

@@ -121,4 +121,34 @@ class EstimateCommandTest {
         assertTrue(r.err().startsWith(prefix), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
+
+    @Test
+    void designPointIsAppliedThenEstimated() throws Exception {
+        Path point = dir.resolve("design.json");
+        Files.writeString(point, "{\"name\": \"p\", \"prune\": {\"granularity\": \"unstructured\","
+                + " \"importance\": \"l1\", \"selection\": \"layer\", \"sparsity\": 0.5},"
+                + " \"weights\": {\"type\": \"fixed\", \"fixed\": {\"width\": 16, \"integer\": 6, \"signed\": true,"
+                + " \"rounding\": \"TRUNCATE\", \"overflow\": \"WRAP\"}},"
+                + " \"layers\": {\"fc2\": {\"reuseFactor\": 4}}}");
+        Run dense = run(model.toString(), "--target", "xcvu9p", "--json");
+        Run pruned = run(model.toString(), "--target", "xcvu9p", "--config", point.toString(), "--json");
+        assertEquals(0, pruned.code(), pruned.err());
+        JsonNode d = new ObjectMapper().readTree(dense.out());
+        JsonNode p = new ObjectMapper().readTree(pruned.out());
+        assertEquals("4", p.get("layers").get(2).get("RF").asText());
+        // half of fc1's 1024 weights pruned: at most 512 multipliers remain (fewer than before)
+        long dspAfter = p.get("layers").get(0).get("DSP").asLong();
+        assertTrue(dspAfter <= 512 && dspAfter < d.get("layers").get(0).get("DSP").asLong(), p.toString());
+        assertTrue(p.get("layers").get(0).get("note").asText().contains("of 512 non-zero"), p.toString());
+    }
+
+    @Test
+    void registeredInTheRootCommand() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new SparsimonyCli());
+        cl.setOut(new PrintWriter(out));
+        int code = cl.execute("estimate", model.toString(), "--target", "xcku115");
+        assertEquals(0, code);
+        assertTrue(out.toString().contains("total"), out.toString());
+    }
 }

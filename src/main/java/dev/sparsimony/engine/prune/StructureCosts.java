@@ -18,6 +18,7 @@ public final class StructureCosts {
         register("params", ctx -> Costs.PARAMS);
         register("MACs", ctx -> Costs.MACS);
         register("bytes", ctx -> Costs.bytes(ctx.weightBits()));
+        dev.sparsimony.engine.hardware.HardwareCosts.register(); // "DSP", "BRAM" (hls4ml resource model)
     }
 
     private StructureCosts() {

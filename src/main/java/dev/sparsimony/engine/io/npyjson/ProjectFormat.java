@@ -60,8 +60,9 @@ public final class ProjectFormat {
 
     /**
      * Writes the model into {@code dir} (created if needed): all tensors first, then the manifest through a
-     * temporary file moved into place, so a failure never leaves a manifest naming missing tensors. Tensor files
-     * an earlier manifest in the same directory named and the new one does not are deleted afterwards.
+     * temporary file moved into place, so a failure never leaves a manifest naming missing tensors. When the
+     * directory already holds a model, the new tensors get names its manifest does not use, so a failed save
+     * leaves the old model whole; the old tensor files are deleted once the new manifest is in place.
      */
     public static void write(Model model, Path dir) {
         try {
@@ -85,7 +86,9 @@ public final class ProjectFormat {
             }
         }
         ArrayNode nodes = root.putArray("nodes");
+        // names the old manifest uses are taken: the old model stays intact until the new manifest replaces it
         Set<String> usedFiles = new HashSet<>();
+        oldFiles.forEach(f -> usedFiles.add(f.toLowerCase(Locale.ROOT)));
         Set<String> newFiles = new HashSet<>();
         for (Node n : model.nodes()) {
             ObjectNode o = nodes.addObject();

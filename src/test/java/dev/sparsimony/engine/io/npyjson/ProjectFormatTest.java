@@ -140,10 +140,35 @@ class ProjectFormatTest {
                     Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
         }
         assertSameModel(small, ProjectFormat.read(dir));
+        // saving over the same model never overwrites a tensor the current manifest names
+        Model pruned = small.withWeight("d", "kernel", Tensor.of(new float[] {0, 2, 0, 4, 0, 6}, 3, 2));
+        ProjectFormat.write(pruned, dir);
+        try (var s = Files.list(dir)) {
+            assertEquals(Set.of("model.json", "d_kernel_2.npy"),
+                    Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
+        }
+        assertSameModel(pruned, ProjectFormat.read(dir));
+        ProjectFormat.write(small, dir);
+        assertSameModel(small, ProjectFormat.read(dir));
+        try (var s = Files.list(dir)) {
+            assertEquals(2, s.count());
+        }
     }
 
+    /** A fresh directory "small" holding a two-layer model (tensor files dense_1_kernel.npy, dense_1_bias.npy). */
     private Path writeSmall() {
         Path dir = tmp.resolve("small");
+        try {
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    for (Path p : s.toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Model m = new Model("s", List.of(new ValueInfo("input_1", new int[] {-1, 3})),
                 List.of(new Node("dense_1", new Ops.Dense(seq(1, 3, 2), seq(1, 2)), List.of("input_1")),
                         new Node("act", Ops.Activation.of(ActivationKind.RELU), List.of("dense_1"))),

@@ -1,0 +1,90 @@
+package dev.sparsimony.engine.hardware.target;
+
+import dev.sparsimony.engine.hardware.Device;
+import dev.sparsimony.engine.hardware.FpgaEstimate;
+import dev.sparsimony.engine.hardware.FpgaModel;
+import dev.sparsimony.engine.hardware.HardwareConfig;
+import dev.sparsimony.engine.hardware.LayerEstimate;
+import dev.sparsimony.engine.model.Model;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An FPGA part of the device catalogue, estimated with hls4ml's resource model ({@link FpgaModel}). */
+public final class FpgaTarget implements HardwareTarget {
+    public static final List<String> COLUMNS = List.of("shape", "RF", "strategy", "DSP", "BRAM18", "LUT", "FF",
+            "latency", "II");
+
+    private final Device device;
+
+    public FpgaTarget(Device device) {
+        this.device = device;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public String name() {
+        return device.name();
+    }
+
+    @Override
+    public String description() {
+        return device.family() + " " + device.part() + " via hls4ml (Vivado/Vitis backend)";
+    }
+
+    @Override
+    public HardwareReport estimate(Model model, HardwareConfig config) {
+        return report(FpgaModel.estimate(model, config, device), config);
+    }
+
+    public static HardwareReport report(FpgaEstimate e, HardwareConfig config) {
+        List<HardwareReport.Row> rows = new ArrayList<>();
+        for (LayerEstimate l : e.layers()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("shape", l.shape());
+            v.put("RF", l.reuseFactor() == 0 ? "" : String.valueOf(l.reuseFactor()));
+            v.put("strategy", l.strategy());
+            v.put("DSP", l.dsp());
+            v.put("BRAM18", l.bram18());
+            v.put("LUT", l.lut());
+            v.put("FF", l.ff());
+            v.put("latency", l.latencyCycles());
+            v.put("II", l.intervalCycles());
+            rows.add(new HardwareReport.Row(l.name(), l.kind(), v, l.note()));
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("DSP", e.dsp());
+        t.put("BRAM18", e.bram18());
+        t.put("LUT", e.lut());
+        t.put("FF", e.ff());
+        t.put("latency", e.latencyCycles());
+        t.put("II", e.intervalCycles());
+        Map<String, Object> s = new LinkedHashMap<>();
+        Device d = e.device();
+        s.put("device", d.name());
+        s.put("part", d.part());
+        s.put("clock_mhz", e.clockMhz());
+        s.put("io", e.io().label());
+        s.put("default_precision", config.defaults().weight().hlsType());
+        s.put("default_reuse_factor", (long) config.defaults().reuseFactor());
+        s.put("default_strategy", config.defaults().strategy().label());
+        s.put("latency_cycles", e.latencyCycles());
+        s.put("latency_ns", e.latencyNs());
+        s.put("interval_cycles", e.intervalCycles());
+        s.put("interval_ns", e.intervalNs());
+        s.put("dsp_percent", e.dspPercent());
+        s.put("bram18_percent", e.bramPercent());
+        s.put("lut_percent", e.lutPercent());
+        s.put("ff_percent", e.ffPercent());
+        s.put("lut_ff_uncertainty", e.lutFfUncertainty());
+        s.put("available", Map.of("DSP", (long) d.dsp(), "BRAM18", (long) d.bram18(), "LUT", (long) d.lut(),
+                "FF", (long) d.ff(), "URAM", (long) d.uram()));
+        s.put("fits", e.fits());
+        return new HardwareReport(d.name(), d.family() + " " + d.part(), COLUMNS, rows,
+                new HardwareReport.Row("total", "", t, ""), s, e.notes(), e.fitProblems());
+    }
+}
