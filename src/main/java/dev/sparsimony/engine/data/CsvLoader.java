@@ -36,7 +36,8 @@ final class CsvLoader implements DataLoader {
         if (DataFiles.hasExtension(path, "csv", "tsv")) {
             return true;
         }
-        if (DataFiles.hasExtension(path, "dat", "npy", "npz") || !DataFiles.isText(head)) {
+        if (DataFiles.hasExtension(path, "dat", "npy", "npz", "json", "yaml", "yml", "xml", "onnx", "h5")
+                || !DataFiles.isText(head)) {
             return false;
         }
         String first = new String(head, StandardCharsets.ISO_8859_1).split("[\r\n]", 2)[0];

@@ -30,7 +30,8 @@ final class DatLoader implements DataLoader {
 
     @Override
     public boolean accepts(Path path, byte[] head) {
-        return DataFiles.hasExtension(path, "dat", "txt") || DataFiles.isText(head);
+        // other text only when it starts like numbers (so JSON, YAML... are "unsupported", not "not a number")
+        return DataFiles.hasExtension(path, "dat", "txt") || (DataFiles.isText(head) && DataFiles.startsNumeric(head));
     }
 
     @Override

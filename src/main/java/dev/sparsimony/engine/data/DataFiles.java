@@ -174,6 +174,17 @@ public final class DataFiles {
         return gz ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
     }
 
+    /** True when the first non-blank character of the text could start a number (digit, sign or point). */
+    static boolean startsNumeric(byte[] head) {
+        for (byte b : head) {
+            char c = (char) (b & 0xff);
+            if (!Character.isWhitespace(c)) {
+                return Character.isDigit(c) || c == '-' || c == '+' || c == '.';
+            }
+        }
+        return false;
+    }
+
     /** Lower-case file name without a trailing ".gz". */
     static String plainName(Path path) {
         String f = String.valueOf(path.getFileName()).toLowerCase(Locale.ROOT);

@@ -69,6 +69,10 @@ public final class Quantizer {
 
     /** Quantizes {@code a[from, to)} in place. */
     public void quantize(float[] a, int from, int to) {
+        if (type.width() <= 23) {
+            quantizeFloat(a, from, to);
+            return;
+        }
         final double sc = scale;
         final double ls = lsb;
         final double lo = qmin;
@@ -120,6 +124,80 @@ public final class Quantizer {
             if (a[i] != a[i]) {
                 a[i] = 0f;
             }
+        }
+    }
+
+    /**
+     * Float/int fast path for W &lt;= 23: the scaling by 2^F is exact in float, the integer grid index q is computed
+     * with an int cast instead of Math.floor / Math.rint (much faster on JDK 17), SAT is an int clamp and WRAP an
+     * int mask (two's complement: keep the low W bits). Values too large for an int (and NaN, infinities) take the
+     * exact double path, so results are identical to {@link #quantize(double)}.
+     */
+    private void quantizeFloat(float[] a, int from, int to) {
+        final float sc = (float) scale;
+        final float ls = (float) lsb;
+        final int lo = (int) qmin;
+        final int hi = (int) qmax;
+        final int mask = (int) (modulus - 1);
+        final boolean sat = type.overflow() == FixedPoint.Overflow.SATURATE;
+        switch (type.rounding()) {
+            case TRUNCATE -> {
+                if (sat) {
+                    floorSat(a, from, to, sc, 0f, ls, lo, hi);
+                } else {
+                    floorWrap(a, from, to, sc, 0f, ls, lo, mask);
+                }
+            }
+            case ROUND_HALF_UP -> {
+                if (sat) {
+                    floorSat(a, from, to, sc, 0.5f, ls, lo, hi);
+                } else {
+                    floorWrap(a, from, to, sc, 0.5f, ls, lo, mask);
+                }
+            }
+            case CONVERGENT -> {
+                for (int i = from; i < to; i++) {
+                    float v = a[i];
+                    float s = v * sc;
+                    float m = Math.abs(s);
+                    if (!(m < 0x1p22f)) {
+                        a[i] = (float) quantize((double) v);
+                        continue;
+                    }
+                    // the float addition rounds ties to even: exactly rint for |s| < 2^22
+                    int q = (int) Math.copySign((m + 0x1p23f) - 0x1p23f, s);
+                    q = sat ? Math.min(Math.max(q, lo), hi) : ((q - lo) & mask) + lo;
+                    a[i] = q * ls;
+                }
+            }
+        }
+    }
+
+    private void floorSat(float[] a, int from, int to, float sc, float off, float ls, int lo, int hi) {
+        for (int i = from; i < to; i++) {
+            float v = a[i];
+            float s = v * sc + off;
+            if (!(Math.abs(s) < 0x1p30f)) {
+                a[i] = (float) quantize((double) v);
+                continue;
+            }
+            int t = (int) s;
+            int q = t - (s < t ? 1 : 0);
+            a[i] = Math.min(Math.max(q, lo), hi) * ls;
+        }
+    }
+
+    private void floorWrap(float[] a, int from, int to, float sc, float off, float ls, int lo, int mask) {
+        for (int i = from; i < to; i++) {
+            float v = a[i];
+            float s = v * sc + off;
+            if (!(Math.abs(s) < 0x1p30f)) {
+                a[i] = (float) quantize((double) v);
+                continue;
+            }
+            int t = (int) s;
+            int q = t - (s < t ? 1 : 0);
+            a[i] = (((q - lo) & mask) + lo) * ls;
         }
     }
 }

@@ -279,6 +279,12 @@ class DataFilesTest {
         Path bin = tmp.resolve("blob.bin");
         Files.write(bin, new byte[] {1, 2, 3, 0, 5, 6, 7, 8, 9});
         assertTrue(msg(bin).startsWith("unsupported data file blob.bin"));
+        Path json = tmp.resolve("model.json");
+        Files.writeString(json, "{\"format\": \"x\", \"a\": [1, 2]}");
+        assertTrue(msg(json).startsWith("unsupported data file model.json"), msg(json));
+        Path plain = tmp.resolve("values");
+        Files.writeString(plain, "1 2\n3 4\n");
+        assertEquals(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2), DataFiles.load(plain).x());
         Path npy = tmp.resolve("t.npy");
         Npy.write(npy, NpyArray.ofFloats(x(100, 10)));
         byte[] all = Files.readAllBytes(npy);

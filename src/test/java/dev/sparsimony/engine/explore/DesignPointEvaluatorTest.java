@@ -167,6 +167,15 @@ class DesignPointEvaluatorTest {
     }
 
     @Test
+    void hardwareBudgetsThroughTheRegistry() {
+        dev.sparsimony.engine.hardware.HardwareCosts.register();
+        DesignPoint p = DesignPoint.of(PruneSpec.knapsack("dsp-pattern", Map.of("rf", 4.0), "l2",
+                Map.of("DSP", 0.5), true, null)).withQuantizers(QuantizerSpec.fixed(16, 6), null, null);
+        DesignResult r = ev.evaluate(p);
+        assertTrue(r.sparsity() > 0.3 && r.sparsity() < 0.7, "sparsity " + r.sparsity());
+    }
+
+    @Test
     void depthShrinkAndStructuredGranularities() {
         DesignPoint p = DesignPoint.of(PruneSpec.structured("n-of-m", Map.of("n", 1.0, "m", 4.0), "l1", "layer", 0))
                 .withDepthShrink(List.of("dense2"));

@@ -95,6 +95,16 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
         throw new ModelException(fileName + ": its model_config attribute is not a string");
     }
 
+    /** True when the file looks like Keras 2 / tf.keras weights (a layer_names attribute, as save_weights writes). */
+    boolean hasLayerNames() {
+        return weightsRoot.getAttribute("layer_names") != null;
+    }
+
+    /** True for the Keras 3 native weights layout ("layers/<name>/vars/0"), which this importer does not read. */
+    boolean isKeras3WeightsLayout() {
+        return child(file, "layers") instanceof Group || child(file, "vars") instanceof Group;
+    }
+
     /** Keras version recorded in the file, or null. */
     String kerasVersion() {
         Attribute a = file.getAttribute("keras_version");
@@ -160,12 +170,16 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
         return null; // an empty attribute (layers without weights) reads as null
     }
 
-    private static void collect(Group g, String prefix, Map<String, Dataset> out) {
+    private void collect(Group g, String prefix, Map<String, Dataset> out) {
         for (Node c : g) {
             String p = prefix.isEmpty() ? c.getName() : prefix + "/" + c.getName();
             if (c instanceof Dataset d) {
                 out.put(p, d);
             } else if (c instanceof Group sub) {
+                // Keras nests one or two levels; a deeper path means a damaged file or a link cycle
+                if (p.chars().filter(ch -> ch == '/').count() > 16) {
+                    throw new ModelException(fileName + ": the weight groups are nested too deeply (" + p + ")");
+                }
                 collect(sub, p, out);
             }
         }

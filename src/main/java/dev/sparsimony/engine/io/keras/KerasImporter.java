@@ -160,6 +160,14 @@ public final class KerasImporter implements ModelImporter {
                             c.getFileName() + " + " + fileName);
                 }
             }
+            if (h5.isKeras3WeightsLayout()) {
+                throw new ModelException(fileName + " is in the Keras 3 weights format, which is not supported;"
+                        + " save the model with model.save(\"x.h5\") or export it to ONNX");
+            }
+            if (!h5.hasLayerNames()) {
+                throw new ModelException(fileName + " is an HDF5 file but not a Keras model (no model_config"
+                        + " attribute and no layer_names)");
+            }
             StringBuilder looked = new StringBuilder();
             for (Path c : candidates) {
                 looked.append(looked.length() == 0 ? "" : ", ").append(c.getFileName());
@@ -184,8 +192,7 @@ public final class KerasImporter implements ModelImporter {
                 }
                 boolean className = false;
                 boolean config = false;
-                JsonToken t;
-                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String f = p.currentName();
                     JsonToken v = p.nextToken();
                     if (f.equals("class_name") && v == JsonToken.VALUE_STRING) {

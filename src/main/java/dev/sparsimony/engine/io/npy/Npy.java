@@ -392,6 +392,11 @@ public final class Npy {
         head.writeTo(out);
 
         int n = a.size();
+        if (!fortran && t.isFloat() && t.size() == 4) {
+            // bulk path for the common case (weights, validation data): float32 in C order
+            writeFloat32(out, a.floats(), t);
+            return;
+        }
         int[] perm = fortran ? fortranToC(shape) : null;
         int chunk = 8192;
         ByteBuffer bb = ByteBuffer.allocate(chunk * t.size()).order(t.order());
@@ -403,6 +408,17 @@ public final class Npy {
                 putValue(bb, t, a, src);
             }
             out.write(bb.array(), 0, bb.position());
+        }
+    }
+
+    private static void writeFloat32(OutputStream out, float[] f, DType t) throws IOException {
+        int chunk = 16384;
+        ByteBuffer bb = ByteBuffer.allocate(chunk * 4).order(t.order());
+        for (int start = 0; start < f.length; start += chunk) {
+            int len = Math.min(chunk, f.length - start);
+            bb.clear();
+            bb.asFloatBuffer().put(f, start, len);
+            out.write(bb.array(), 0, len * 4);
         }
     }
 

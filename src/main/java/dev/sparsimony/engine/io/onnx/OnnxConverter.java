@@ -577,7 +577,24 @@ final class OnnxConverter {
     }
 
     private void cast(N n) {
-        int to = (int) n.i("to", 0);
+        AttributeProto toAttr = n.attr("to");
+        if (toAttr == null) {
+            throw new ModelException("Cast needs the 'to' attribute");
+        }
+        int to;
+        if (toAttr.getType() == AttributeProto.AttributeType.STRING || (!toAttr.hasI() && toAttr.hasS())) {
+            // opset < 6: the target type is a string such as "FLOAT"
+            String name = toAttr.getS().toStringUtf8();
+            TensorProto.DataType dt;
+            try {
+                dt = TensorProto.DataType.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new ModelException("Cast to unknown type '" + name + "'");
+            }
+            to = dt.getNumber();
+        } else {
+            to = (int) toAttr.getI();
+        }
         Const c = n.cst(0);
         if (c != null) {
             consts.put(n.out(), ConstFold.cast(c, to));

@@ -140,6 +140,21 @@ class KerasImporterTest {
     }
 
     @Test
+    void hdf5ThatIsNotKeras() {
+        Path p = dir.resolve("data.h5");
+        try (io.jhdf.WritableHdfFile f = io.jhdf.HdfFile.write(p)) {
+            f.putDataset("x", new float[] {1, 2, 3});
+        }
+        assertEquals("data.h5 is an HDF5 file but not a Keras model (no model_config attribute and no layer_names)",
+                fail(p));
+        Path k3 = dir.resolve("model.weights.h5");
+        try (io.jhdf.WritableHdfFile f = io.jhdf.HdfFile.write(k3)) {
+            f.putGroup("layers").putGroup("dense").putGroup("vars").putDataset("0", new float[] {1, 2});
+        }
+        assertTrue(fail(k3).startsWith("model.weights.h5 is in the Keras 3 weights format, which is not supported"));
+    }
+
+    @Test
     void h5MissingALayersWeights() throws IOException {
         Files.writeString(dir.resolve("net.json"), CNN);
         H5Fixture w = new H5Fixture()

@@ -1,0 +1,315 @@
+package dev.sparsimony.app;
+
+import dev.sparsimony.app.dialogs.DialogService;
+import dev.sparsimony.app.layer.LayerDetail;
+import dev.sparsimony.app.model.EngineGateway;
+import dev.sparsimony.app.model.LayerRow;
+import dev.sparsimony.app.model.ModelSession;
+import dev.sparsimony.app.model.RecentFiles;
+import dev.sparsimony.app.model.SampleModels;
+import dev.sparsimony.app.prune.PruneViewModel;
+import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.report.LayerSummary;
+import dev.sparsimony.engine.metric.Quality;
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+
+/**
+ * State of the main window: the opened model and data, the layer table, the selected layer's views and the
+ * pruning slider. Talks to the engine only through {@link EngineGateway}, on background tasks; everything here is
+ * touched on the JavaFX thread only.
+ */
+public final class MainViewModel {
+    private final EngineGateway engine;
+    private final DialogService dialogs;
+    private final RecentFiles recent;
+    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sparsimony-io");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final ReadOnlyObjectWrapper<ModelSession> session = new ReadOnlyObjectWrapper<>(this, "session");
+    private final ObservableList<LayerRow> layers = FXCollections.observableArrayList();
+    private final ObjectProperty<String> selectedLayer = new SimpleObjectProperty<>(this, "selectedLayer");
+    private final ReadOnlyObjectWrapper<LayerDetail> detail = new ReadOnlyObjectWrapper<>(this, "detail");
+    private final ReadOnlyStringWrapper modelName = new ReadOnlyStringWrapper(this, "modelName", "no model");
+    private final ReadOnlyStringWrapper parameterText = new ReadOnlyStringWrapper(this, "parameterText", "–");
+    private final ReadOnlyStringWrapper sparsityText = new ReadOnlyStringWrapper(this, "sparsityText", "–");
+    private final ReadOnlyStringWrapper dataText = new ReadOnlyStringWrapper(this, "dataText", "no data");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Ready");
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
+    private final PruneViewModel prune;
+
+    public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent) {
+        this.engine = engine;
+        this.dialogs = dialogs;
+        this.recent = recent;
+        this.prune = new PruneViewModel(engine, session.getReadOnlyProperty(),
+                msg -> dialogs.showError("Pruning failed", msg));
+        prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
+        selectedLayer.addListener((obs, o, n) -> refreshDetail());
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** Opens a model file or folder in the background; on failure shows the error and keeps the current model. */
+    public void openModel(Path path) {
+        runIo("Loading " + path.getFileName() + "…", () -> {
+            long t0 = System.nanoTime();
+            Model m = engine.loadModel(path);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            ModelSession s = new ModelSession(path, m, null, null, null, null);
+            Path data = engine.defaultValidationData(path).orElse(null);
+            s = data == null ? s.withData(null, null, null, "no validation data beside the model")
+                    : withData(s, data);
+            return new Loaded(s, "Opened " + m.name() + " in " + ms + " ms");
+        }, loaded -> {
+            recent.add(path);
+            show(loaded);
+        }, "Cannot open " + path.getFileName());
+    }
+
+    /** Opens validation data for the current model. */
+    public void openData(Path path) {
+        ModelSession current = session.get();
+        if (current == null) {
+            dialogs.showError("No model", "open a model before its validation data");
+            return;
+        }
+        runIo("Loading data " + path.getFileName() + "…", () -> {
+            ModelSession s = withData(current, path);
+            if (s.data() == null) {
+                throw new ModelException(s.dataNote());
+            }
+            return new Loaded(s, "Validation data: " + path.getFileName());
+        }, this::show, "Cannot use data " + path.getFileName());
+    }
+
+    /** Shows the built-in demonstration model (when no model is given and no sample folder exists). */
+    public void openDemo() {
+        runIo("Building demo model…", () -> {
+            Model m = SampleModels.demoMlp(42);
+            Dataset d = SampleModels.demoData(7, 1000);
+            Quality base = engine.evaluate(m, m, d);
+            return new Loaded(new ModelSession(null, m, d, null, base, null),
+                    "Built-in demo model (random weights; quality = agreement with the unpruned model)");
+        }, this::show, "Cannot build the demo model");
+    }
+
+    public void chooseAndOpenModel() {
+        dialogs.chooseModel(initialDirectory()).ifPresent(this::openModel);
+    }
+
+    public void chooseAndOpenModelFolder() {
+        dialogs.chooseModelFolder(initialDirectory()).ifPresent(this::openModel);
+    }
+
+    public void chooseAndOpenData() {
+        dialogs.chooseData(initialDirectory()).ifPresent(this::openData);
+    }
+
+    private Path initialDirectory() {
+        ModelSession s = session.get();
+        if (s != null && s.source() != null) {
+            Path p = s.source().toAbsolutePath();
+            return Files.isDirectory(p) ? p.getParent() : p.getParent();
+        }
+        return recent.items().isEmpty() ? null : recent.items().get(0).getParent();
+    }
+
+    /** Reads data and measures the unpruned model's quality on it; problems become a note, not a failure. */
+    private ModelSession withData(ModelSession s, Path dataPath) {
+        Dataset d;
+        try {
+            d = engine.loadData(dataPath);
+        } catch (ModelException e) {
+            return s.withData(null, null, null, e.getMessage());
+        }
+        try {
+            return s.withData(d, dataPath, engine.evaluate(s.model(), s.model(), d), null);
+        } catch (ModelException e) {
+            return s.withData(d, dataPath, null, e.getMessage());
+        }
+    }
+
+    private record Loaded(ModelSession session, String message) {
+    }
+
+    private <T> void runIo(String message, Callable<T> work, Consumer<T> onSuccess, String errorTitle) {
+        Task<T> task = new Task<>() {
+            @Override
+            protected T call() throws Exception {
+                return work.call();
+            }
+        };
+        status.set(message);
+        loading.set(true);
+        task.setOnSucceeded(e -> {
+            loading.set(false);
+            onSuccess.accept(task.getValue());
+        });
+        task.setOnFailed(e -> {
+            loading.set(false);
+            Throwable ex = task.getException();
+            String msg = ex instanceof ModelException ? ex.getMessage() : String.valueOf(ex);
+            status.set(errorTitle + ": " + msg);
+            dialogs.showError(errorTitle, msg);
+        });
+        io.execute(task);
+    }
+
+    private void show(Loaded loaded) {
+        ModelSession s = loaded.session();
+        String keep = selectedLayer.get();
+        session.set(s); // resets the pruning slider (PruneViewModel listens)
+        modelName.set(s.model().name());
+        parameterText.set(String.format("%,d", s.model().parameterCount()));
+        if (s.data() == null) {
+            dataText.set(s.dataNote() == null ? "no data" : "no data");
+        } else {
+            dataText.set(String.format("%s · %,d samples%s", s.dataSource() == null ? s.data().name()
+                    : s.dataSource().getFileName(), s.data().size(), s.data().hasLabels() ? "" : " (no labels)"));
+        }
+        refreshFromPruned();
+        List<Node> prunable = s.model().prunableNodes();
+        if (keep != null && s.model().hasNode(keep) && s.model().node(keep).op().isPrunable()) {
+            refreshDetail();
+        } else {
+            selectedLayer.set(prunable.isEmpty() ? null : prunable.get(0).name());
+        }
+        String note = s.dataNote() == null ? "" : " · " + s.dataNote();
+        status.set(loaded.message() + note);
+    }
+
+    private void refreshFromPruned() {
+        Model m = prune.prunedProperty().get();
+        if (m == null) {
+            layers.clear();
+            return;
+        }
+        List<LayerRow> rows = new ArrayList<>();
+        try {
+            for (LayerSummary ls : LayerSummary.of(m)) {
+                rows.add(row(ls));
+            }
+        } catch (ModelException e) {
+            status.set("Cannot list the layers: " + e.getMessage());
+        }
+        layers.setAll(rows);
+        sparsityText.set(String.format("%.1f %%", 100 * m.kernelSparsity()));
+        refreshDetail();
+    }
+
+    private static LayerRow row(LayerSummary s) {
+        String shape = s.outputShape() == null ? "?" : shapeWithoutBatch(s.outputShape());
+        // float models: 32-bit weights until a quantization design point says otherwise
+        int bits = s.parameters() == 0 ? 0 : 32;
+        return new LayerRow(s.name(), s.type(), shape, s.parameters(), s.prunable() ? s.sparsity() : Double.NaN,
+                bits, s.prunable());
+    }
+
+    static String shapeWithoutBatch(int[] shape) {
+        return Arrays.toString(Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length))
+                .replace('[', '(').replace(']', ')');
+    }
+
+    private void refreshDetail() {
+        ModelSession s = session.get();
+        Model m = prune.prunedProperty().get();
+        String name = selectedLayer.get();
+        if (s == null || m == null || name == null || !s.model().hasNode(name)
+                || !s.model().node(name).op().isPrunable()) {
+            detail.set(null);
+            return;
+        }
+        detail.set(LayerDetail.of(s.model().node(name), m.node(name)));
+    }
+
+    public void shutdown() {
+        io.shutdownNow();
+        prune.shutdown();
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    public ReadOnlyObjectProperty<ModelSession> sessionProperty() {
+        return session.getReadOnlyProperty();
+    }
+
+    public ObservableList<LayerRow> layers() {
+        return layers;
+    }
+
+    public ObjectProperty<String> selectedLayerProperty() {
+        return selectedLayer;
+    }
+
+    public ReadOnlyObjectProperty<LayerDetail> detailProperty() {
+        return detail.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty modelNameProperty() {
+        return modelName.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty parameterTextProperty() {
+        return parameterText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty sparsityTextProperty() {
+        return sparsityText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty dataTextProperty() {
+        return dataText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public void setStatus(String message) {
+        status.set(message);
+    }
+
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    /** True while anything runs in the background (loading or pruning). */
+    public BooleanBinding busyBinding() {
+        return Bindings.or(loading, prune.computingProperty());
+    }
+
+    public PruneViewModel prune() {
+        return prune;
+    }
+
+    public RecentFiles recentFiles() {
+        return recent;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.sparsimony.app;
+
+import dev.sparsimony.app.dialogs.FxDialogService;
+import dev.sparsimony.app.model.EngineGateway;
+import dev.sparsimony.app.model.RecentFiles;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Scene;
+import javafx.scene.image.Image;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Sparsimony desktop application. Argument: an optional model file or folder to open; without one,
+ * {@code sample-models/jet-mlp} when that folder exists, else the built-in demo model.
+ */
+public class SparsimonyApp extends Application {
+    static final Path DEFAULT_MODEL = Path.of("sample-models", "jet-mlp");
+    private static final Logger LOG = LoggerFactory.getLogger(SparsimonyApp.class);
+    private MainViewModel vm;
+
+    public static void main(String[] args) {
+        preloadChartClasses();
+        Application.launch(SparsimonyApp.class, args);
+    }
+
+    /** Starts the GUI (blocks until the window is closed); called by {@code dev.sparsimony.Launcher}. */
+    public static void launch(String... args) {
+        main(args);
+    }
+
+    @Override
+    public void start(Stage stage) {
+        long enteredStart = sinceProcessStart();
+        EngineGateway engine = EngineGateway.defaultGateway();
+        // the numeric runtime (ND4J) starts in the background so the window appears at once
+        engine.warmUpAsync();
+        MainWindow window = createWindow(stage, engine, RecentFiles.userPreferences(), true);
+        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> {
+            long ms = sinceProcessStart();
+            LOG.info("window shown {} ms after process start (JavaFX start() entered after {} ms)", ms,
+                    enteredStart);
+            window.setStartupTime(ms);
+            Platform.runLater(window::attachDetailView);
+        });
+        stage.show();
+        applyInitialSparsity();
+        Path initial = initialModel(getParameters().getUnnamed());
+        if (initial != null) {
+            vm.openModel(initial);
+        } else {
+            vm.openDemo();
+        }
+    }
+
+    /** Builds the main window in {@code stage} (not shown); tests use it with their own engine. */
+    MainWindow createWindow(Stage stage, EngineGateway engine, RecentFiles recent, boolean deferCharts) {
+        FxDialogService dialogs = new FxDialogService(stage);
+        vm = new MainViewModel(engine, dialogs, recent);
+        MainWindow window = new MainWindow(vm, deferCharts);
+        stage.setScene(scene(window));
+        stage.titleProperty().unbind();
+        stage.titleProperty().bind(vm.modelNameProperty().concat(" — Sparsimony"));
+        stage.setMinWidth(1000);
+        stage.setMinHeight(640);
+        var icon = SparsimonyApp.class.getResource("icon-64.png");
+        if (icon != null) {
+            stage.getIcons().add(new Image(icon.toExternalForm()));
+        }
+        return window;
+    }
+
+    static Scene scene(MainWindow window) {
+        // 1480x920 where it fits, else most of the screen (small laptop screens, headless test screens)
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(window, Math.min(1480, screen.getWidth() * 0.94),
+                Math.min(920, screen.getHeight() * 0.92));
+        scene.getStylesheets().add(Objects.requireNonNull(
+                SparsimonyApp.class.getResource("sparsimony.css")).toExternalForm());
+        return scene;
+    }
+
+    /**
+     * {@code -Dsparsimony.gui.sparsity=P} sets the slider to P % once the first model is open (demos, screenshots).
+     */
+    private void applyInitialSparsity() {
+        String p = System.getProperty("sparsimony.gui.sparsity");
+        if (p == null) {
+            return;
+        }
+        double v = Double.parseDouble(p);
+        vm.sessionProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends dev.sparsimony.app.model.ModelSession> o,
+                                dev.sparsimony.app.model.ModelSession old, dev.sparsimony.app.model.ModelSession n) {
+                vm.sessionProperty().removeListener(this);
+                // after the slider reset that follows every newly opened model
+                Platform.runLater(() -> vm.prune().sparsityPercentProperty().set(v));
+            }
+        });
+    }
+
+    MainViewModel viewModel() {
+        return vm;
+    }
+
+    /**
+     * Loads (without initialising) the chart library's classes on a second core while the JavaFX toolkit starts;
+     * they are the bulk of the class loading before the layer views appear.
+     */
+    private static void preloadChartClasses() {
+        Thread t = new Thread(() -> {
+            ClassLoader cl = SparsimonyApp.class.getClassLoader();
+            for (String c : new String[] {"io.fair_acc.chartfx.XYChart", "io.fair_acc.chartfx.Chart",
+                    "io.fair_acc.chartfx.axes.spi.DefaultNumericAxis", "io.fair_acc.chartfx.axes.spi.AbstractAxis",
+                    "io.fair_acc.chartfx.renderer.spi.ContourDataSetRenderer",
+                    "io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer",
+                    "io.fair_acc.chartfx.renderer.spi.GridRenderer", "io.fair_acc.chartfx.plugins.Zoomer",
+                    "io.fair_acc.chartfx.ui.css.DataSetNode", "io.fair_acc.chartfx.legend.spi.DefaultLegend",
+                    "io.fair_acc.dataset.spi.DataSetBuilder", "io.fair_acc.dataset.spi.DoubleDataSet",
+                    "io.fair_acc.dataset.spi.DoubleGridDataSet"}) {
+                try {
+                    Class.forName(c, false, cl);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // only a warm-up: the class is loaded again, with a proper error, when first used
+                }
+            }
+        }, "sparsimony-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static long sinceProcessStart() {
+        return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
+    static Path initialModel(List<String> args) {
+        if (!args.isEmpty()) {
+            return Path.of(args.get(0));
+        }
+        return Files.isDirectory(DEFAULT_MODEL) ? DEFAULT_MODEL : null;
+    }
+
+    @Override
+    public void stop() {
+        if (vm != null) {
+            vm.shutdown();
+        }
+    }
+}

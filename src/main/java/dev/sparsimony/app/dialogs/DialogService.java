@@ -1,0 +1,16 @@
+package dev.sparsimony.app.dialogs;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What view-models may ask of the user; the JavaFX implementation is {@link FxDialogService}, tests use a fake. */
+public interface DialogService {
+    void showError(String title, String message);
+
+    Optional<Path> chooseModel(Path initialDirectory);
+
+    /** A model stored as a folder (project format). */
+    Optional<Path> chooseModelFolder(Path initialDirectory);
+
+    Optional<Path> chooseData(Path initialDirectory);
+}

@@ -1,0 +1,105 @@
+package dev.sparsimony.app.layer;
+
+import io.fair_acc.chartfx.XYChart;
+import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
+import io.fair_acc.chartfx.plugins.Zoomer;
+import io.fair_acc.chartfx.renderer.ContourType;
+import io.fair_acc.chartfx.renderer.spi.ContourDataSetRenderer;
+import io.fair_acc.chartfx.renderer.spi.utils.ColorGradient;
+import io.fair_acc.chartfx.ui.geometry.Side;
+import io.fair_acc.dataset.DataSet;
+import io.fair_acc.dataset.spi.DataSetBuilder;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Stop;
+
+/**
+ * A ChartFX heat map of a kernel matrix: x = output column, y = input row (row 0 at the top, as in the matrix),
+ * z = value through a fixed colour scale. The caller hands in flat row-major arrays; nothing is boxed.
+ */
+public final class HeatMapChart extends VBox {
+    /** Diverging blue–white–red centred on 0 (ColorBrewer RdBu), so pruned weights (0) are white. */
+    public static final ColorGradient DIVERGING = new ColorGradient("RdBu",
+            new Stop(0.0, Color.web("#053061")), new Stop(0.15, Color.web("#2166ac")),
+            new Stop(0.32, Color.web("#92c5de")), new Stop(0.5, Color.web("#f7f7f7")),
+            new Stop(0.68, Color.web("#f4a582")), new Stop(0.85, Color.web("#b2182b")),
+            new Stop(1.0, Color.web("#67001f")));
+    /** Mask: pruned = light grey, kept = dark slate; partial blocks in between. */
+    public static final ColorGradient MASK = new ColorGradient("mask",
+            new Stop(0.0, Color.web("#e4e7eb")), new Stop(0.02, Color.web("#c9d2dc")),
+            new Stop(1.0, Color.web("#1e3a5f")));
+
+    private final XYChart chart;
+    private final DefaultNumericAxis xAxis = new DefaultNumericAxis("output", null);
+    private final DefaultNumericAxis yAxis = new DefaultNumericAxis("input", null);
+    private final DefaultNumericAxis zAxis = new DefaultNumericAxis("", null);
+    private final ContourDataSetRenderer renderer = new ContourDataSetRenderer();
+    private DataSet dataSet;
+
+    public HeatMapChart(String title, ColorGradient gradient, String zName) {
+        for (DefaultNumericAxis a : new DefaultNumericAxis[] {xAxis, yAxis, zAxis}) {
+            a.setAnimated(false);
+            a.setAutoRangeRounding(false);
+        }
+        yAxis.invertAxis(true);
+        zAxis.setName(zName);
+        zAxis.setSide(Side.RIGHT);
+        zAxis.setAutoRanging(false);
+        zAxis.getProperties().put(Zoomer.ZOOMER_OMIT_AXIS, true);
+        chart = new XYChart(xAxis, yAxis);
+        chart.getAxes().add(zAxis);
+        chart.setTitle(title);
+        chart.setAnimated(false);
+        chart.setLegendVisible(false);
+        renderer.getAxes().addAll(xAxis, yAxis, zAxis);
+        renderer.setContourType(ContourType.HEATMAP);
+        renderer.setColorGradient(gradient);
+        renderer.setSmooth(false);
+        renderer.setComputeLocalRange(false);
+        chart.getRenderers().setAll(renderer);
+        chart.getPlugins().add(new Zoomer());
+        chart.getStyleClass().add("heat-map");
+        getChildren().add(chart);
+        VBox.setVgrow(chart, Priority.ALWAYS);
+    }
+
+    /**
+     * Shows a [rows, cols] grid.
+     *
+     * @param x    column centres (length cols)
+     * @param y    row centres (length rows)
+     * @param z    row-major values (length rows*cols), not copied: the caller must not change it afterwards
+     * @param zMin colour-scale minimum
+     * @param zMax colour-scale maximum
+     */
+    public void show(String name, double[] x, double[] y, double[] z, double zMin, double zMax) {
+        // ChartFX grids are z[yIndex * nx + xIndex], i.e. row-major with y = row: exactly our layout
+        dataSet = new DataSetBuilder(name).setValues(DataSet.DIM_X, x).setValues(DataSet.DIM_Y, y)
+                .setValuesNoCopy(DataSet.DIM_Z, z).build();
+        zAxis.set(zMin, zMax);
+        xAxis.setAutoRanging(true);
+        yAxis.setAutoRanging(true);
+        renderer.getDatasets().setAll(dataSet);
+        chart.invalidate();
+    }
+
+    public void clear() {
+        dataSet = null;
+        renderer.getDatasets().clear();
+        chart.invalidate();
+    }
+
+    public void setTitle(String title) {
+        chart.setTitle(title);
+    }
+
+    /** The data set currently drawn (tests read its values), or null. */
+    public DataSet dataSet() {
+        return dataSet;
+    }
+
+    public XYChart chart() {
+        return chart;
+    }
+}

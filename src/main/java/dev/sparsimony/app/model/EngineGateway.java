@@ -1,0 +1,40 @@
+package dev.sparsimony.app.model;
+
+import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.metric.Quality;
+import dev.sparsimony.engine.model.Model;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The engine calls the GUI makes, in one narrow seam so that view-models can be tested with a slow or failing
+ * engine. Every method may block and is called from a background thread, never from the JavaFX thread.
+ * Implementations only delegate: the GUI never computes pruning masks or accuracies itself.
+ */
+public interface EngineGateway {
+    /** Loads a model file or folder; throws {@link dev.sparsimony.engine.model.ModelException} with a one-line message. */
+    Model loadModel(Path path);
+
+    /** The validation data shipped beside a model (project format convention), if any. */
+    Optional<Path> defaultValidationData(Path modelPath);
+
+    /** Loads a data file (inputs and optional labels). */
+    Dataset loadData(Path path);
+
+    /** Global magnitude pruning of all prunable kernels to the given fraction of zeros (0..1). */
+    Model pruneGlobalMagnitude(Model model, double sparsity);
+
+    /**
+     * Quality of {@code candidate} on {@code data}: top-1 accuracy against the labels, or, when the data carries
+     * none, agreement with {@code reference} (the unpruned model).
+     */
+    Quality evaluate(Model candidate, Model reference, Dataset data);
+
+    /** Starts the numeric runtime in the background so the first evaluation does not pay for it. */
+    void warmUpAsync();
+
+    /** The gateway to the real engine. */
+    static EngineGateway defaultGateway() {
+        return EngineServices.INSTANCE;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sparsimony.app.prune;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/** The global pruning bar: sparsity slider, its value, the resulting quality and a "computing…" indicator. */
+public final class PrunePanel extends HBox {
+    private final Slider slider = new Slider(0, 100, 0);
+
+    public PrunePanel(PruneViewModel vm) {
+        getStyleClass().add("prune-panel");
+        setAlignment(Pos.CENTER_LEFT);
+        setSpacing(14);
+
+        Label caption = new Label("Global magnitude pruning");
+        caption.getStyleClass().add("caption");
+        Label hint = new Label("sparsity of all Dense/Conv kernels");
+        hint.getStyleClass().add("hint");
+        VBox captionBox = new VBox(1, caption, hint);
+        captionBox.setAlignment(Pos.CENTER_LEFT);
+
+        slider.setId("sparsity-slider");
+        slider.setShowTickMarks(true);
+        slider.setShowTickLabels(true);
+        slider.setMajorTickUnit(10);
+        slider.setMinorTickCount(1);
+        slider.setBlockIncrement(1);
+        slider.setMinWidth(260);
+        slider.setPrefWidth(420);
+        slider.setMaxWidth(640);
+        slider.setTooltip(new Tooltip("Fraction of weights set to zero, smallest magnitudes first (← → 1 %)"));
+        HBox.setHgrow(slider, Priority.ALWAYS);
+        slider.valueProperty().bindBidirectional(vm.sparsityPercentProperty());
+        // one undo step per drag, or per key/click change
+        slider.valueChangingProperty().addListener((obs, o, changing) -> {
+            if (!changing) {
+                vm.settle();
+            }
+        });
+        slider.valueProperty().addListener((obs, o, n) -> {
+            if (!slider.isValueChanging()) {
+                vm.settle();
+            }
+        });
+
+        Label value = new Label();
+        value.setId("sparsity-value");
+        value.getStyleClass().addAll("big-number", "num");
+        value.textProperty().bind(Bindings.format("%5.1f %%", vm.sparsityPercentProperty()));
+        value.setMinWidth(92);
+        value.setAlignment(Pos.CENTER_RIGHT);
+
+        Region sep = new Region();
+        sep.getStyleClass().add("v-separator");
+
+        Label accCaption = new Label("Validation quality");
+        accCaption.getStyleClass().add("caption");
+        Label accuracy = new Label();
+        accuracy.setId("accuracy-value");
+        accuracy.getStyleClass().addAll("big-number", "num", "accent");
+        accuracy.textProperty().bind(vm.accuracyTextProperty());
+        accuracy.setMinWidth(110);
+        Label delta = new Label();
+        delta.setId("accuracy-delta");
+        delta.getStyleClass().add("hint");
+        delta.textProperty().bind(vm.deltaTextProperty());
+        VBox accBox = new VBox(0, accCaption, accuracy, delta);
+        accBox.setAlignment(Pos.CENTER_LEFT);
+        accBox.setMinWidth(230);
+
+        ProgressIndicator spinner = new ProgressIndicator(-1);
+        spinner.setId("computing-indicator");
+        spinner.setPrefSize(22, 22);
+        spinner.setMaxSize(22, 22);
+        Label computing = new Label("computing…");
+        computing.setId("computing-label");
+        computing.getStyleClass().add("hint");
+        HBox busy = new HBox(6, spinner, computing);
+        busy.setAlignment(Pos.CENTER_LEFT);
+        busy.visibleProperty().bind(vm.computingProperty());
+        busy.setMinWidth(120);
+
+        getChildren().addAll(captionBox, slider, value, sep, accBox, busy);
+    }
+
+    public Slider slider() {
+        return slider;
+    }
+}

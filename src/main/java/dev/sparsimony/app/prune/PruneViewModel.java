@@ -1,0 +1,183 @@
+package dev.sparsimony.app.prune;
+
+import dev.sparsimony.app.model.EngineGateway;
+import dev.sparsimony.app.model.LatestOnlyRunner;
+import dev.sparsimony.app.model.ModelSession;
+import dev.sparsimony.engine.metric.Quality;
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.ModelException;
+import java.util.function.Consumer;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleDoubleProperty;
+
+/**
+ * Global magnitude pruning driven by a slider: every change of {@link #sparsityPercentProperty()} re-masks the
+ * weights through the engine and re-measures the quality on the validation data, in the background, coalescing
+ * rapid changes (only the latest value is computed). JavaFX thread only, except the work handed to the runner.
+ */
+public final class PruneViewModel {
+    /** One computed point: the sparsity asked for, the pruned model and its quality (null without data). */
+    public record Result(ModelSession session, double sparsity, Model pruned, Quality quality) {
+    }
+
+    private final EngineGateway engine;
+    private final ReadOnlyObjectProperty<ModelSession> session;
+    private final LatestOnlyRunner<Result> runner = new LatestOnlyRunner<>("sparsimony-prune");
+    private final DoubleProperty sparsityPercent = new SimpleDoubleProperty(this, "sparsityPercent", 0);
+    private final ReadOnlyObjectWrapper<Model> pruned = new ReadOnlyObjectWrapper<>(this, "pruned");
+    private final ReadOnlyDoubleWrapper accuracy = new ReadOnlyDoubleWrapper(this, "accuracy", Double.NaN);
+    private final ReadOnlyDoubleWrapper computedSparsity = new ReadOnlyDoubleWrapper(this, "computedSparsity", 0);
+    private final ReadOnlyStringWrapper accuracyText = new ReadOnlyStringWrapper(this, "accuracyText", "–");
+    private final ReadOnlyStringWrapper deltaText = new ReadOnlyStringWrapper(this, "deltaText", "");
+    private final SparsityHistory history = new SparsityHistory();
+    private final Consumer<String> errors;
+    private boolean resetting;
+
+    /**
+     * @param session the opened model (read only here)
+     * @param errors  receives one-line messages of failed computations
+     */
+    public PruneViewModel(EngineGateway engine, ReadOnlyObjectProperty<ModelSession> session,
+                          Consumer<String> errors) {
+        this.engine = engine;
+        this.session = session;
+        this.errors = errors;
+        sparsityPercent.addListener((obs, o, n) -> {
+            if (!resetting) {
+                schedule(n.doubleValue() / 100.0);
+            }
+        });
+        session.addListener((obs, o, n) -> reset(n));
+    }
+
+    private void reset(ModelSession s) {
+        runner.cancel();
+        resetting = true;
+        try {
+            sparsityPercent.set(0);
+        } finally {
+            resetting = false;
+        }
+        history.reset(0);
+        pruned.set(s == null ? null : s.model());
+        computedSparsity.set(0);
+        setAccuracy(s, s == null ? null : s.baseline());
+    }
+
+    private void schedule(double sparsity) {
+        ModelSession s = session.get();
+        if (s == null) {
+            return;
+        }
+        runner.submit(job -> {
+            job.progress(-1, "pruning");
+            Model p = sparsity <= 0 ? s.model() : engine.pruneGlobalMagnitude(s.model(), sparsity);
+            if (job.cancelled() || !s.hasData()) {
+                return new Result(s, sparsity, p, null);
+            }
+            job.progress(-1, "evaluating");
+            return new Result(s, sparsity, p, sparsity <= 0 ? s.baseline() : engine.evaluate(p, s.model(), s.data()));
+        }, this::apply, e -> errors.accept(e instanceof ModelException ? e.getMessage()
+                : "pruning failed: " + e));
+    }
+
+    private void apply(Result r) {
+        if (r.session() != session.get()) {
+            return; // a model opened meanwhile
+        }
+        pruned.set(r.pruned());
+        computedSparsity.set(r.sparsity());
+        setAccuracy(r.session(), r.quality());
+    }
+
+    private void setAccuracy(ModelSession s, Quality q) {
+        double acc = q == null ? Double.NaN : q.value();
+        accuracy.set(acc);
+        if (s == null || !s.hasData() || q == null) {
+            accuracyText.set("–");
+            deltaText.set(s == null ? "" : s.dataNote() == null ? "no validation data" : s.dataNote());
+            return;
+        }
+        accuracyText.set(String.format("%.2f %%", 100 * acc));
+        double d = 100 * (acc - s.baseline().value());
+        deltaText.set(String.format("%+.2f pp vs. unpruned (%s)", d, s.qualityName()));
+    }
+
+    /** The user finished a change (slider released, key press): one undo step. */
+    public void settle() {
+        history.settle(sparsityPercent.get());
+    }
+
+    public void undo() {
+        double v = history.undo();
+        if (!Double.isNaN(v)) {
+            sparsityPercent.set(v);
+        }
+    }
+
+    public void redo() {
+        double v = history.redo();
+        if (!Double.isNaN(v)) {
+            sparsityPercent.set(v);
+        }
+    }
+
+    public DoubleProperty sparsityPercentProperty() {
+        return sparsityPercent;
+    }
+
+    /** The pruned model matching the last finished computation (the opened model at 0 %). */
+    public ReadOnlyObjectProperty<Model> prunedProperty() {
+        return pruned.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty accuracyProperty() {
+        return accuracy.getReadOnlyProperty();
+    }
+
+    /** Sparsity (0..1) of the last finished computation. */
+    public ReadOnlyDoubleProperty computedSparsityProperty() {
+        return computedSparsity.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty accuracyTextProperty() {
+        return accuracyText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty deltaTextProperty() {
+        return deltaText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty computingProperty() {
+        return runner.runningProperty();
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return runner.progressProperty();
+    }
+
+    public ReadOnlyBooleanProperty canUndoProperty() {
+        return history.canUndoProperty();
+    }
+
+    public ReadOnlyBooleanProperty canRedoProperty() {
+        return history.canRedoProperty();
+    }
+
+    /** Computations actually started (coalesced requests are not counted). */
+    public int computationsStarted() {
+        return runner.startedCount();
+    }
+
+    public void shutdown() {
+        runner.shutdown();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sparsimony.app;
+
+import static dev.sparsimony.app.FxTestSupport.onFx;
+import static dev.sparsimony.app.FxTestSupport.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsimony.app.model.EngineGateway;
+import dev.sparsimony.app.model.LayerRow;
+import dev.sparsimony.app.model.ModelSession;
+import dev.sparsimony.app.model.RecentFiles;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The main view-model without a window. */
+class MainViewModelTest {
+    @BeforeAll
+    static void toolkit() throws Exception {
+        FxTestSupport.startToolkit();
+    }
+
+    @Test
+    void demoModelFillsTableSummaryAndSelectsFirstPrunableLayer() throws Exception {
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        assertEquals(6, onFx(() -> vm.layers().size()));
+        LayerRow fc1 = onFx(() -> vm.layers().get(0));
+        assertEquals(new LayerRow("fc1", "Dense", "(64)", 16 * 64 + 64, 0.0, 32, true), fc1);
+        assertTrue(Double.isNaN(onFx(() -> vm.layers().get(1)).sparsity()), "ReLU has no kernel");
+        assertEquals("fc1", onFx(() -> vm.selectedLayerProperty().get()));
+        assertNotNull(onFx(() -> vm.detailProperty().get()));
+        assertEquals("3,333", onFx(() -> vm.parameterTextProperty().get()));
+        assertEquals("0.0 %", onFx(() -> vm.sparsityTextProperty().get()));
+
+        onFx(() -> vm.prune().sparsityPercentProperty().set(50));
+        waitUntil(() -> !vm.prune().computingProperty().get()
+                && vm.prune().computedSparsityProperty().get() == 0.5);
+        assertEquals("50.0 %", onFx(() -> vm.sparsityTextProperty().get()));
+        assertEquals("fc1", onFx(() -> vm.selectedLayerProperty().get()), "selection survives a pruning update");
+        assertTrue(onFx(() -> vm.detailProperty().get()).sparsity() > 0);
+        vm.shutdown();
+    }
+
+    @Test
+    void failingLoadReportsTheEngineMessageAndKeepsTheModel() throws Exception {
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        ModelSession before = onFx(() -> vm.sessionProperty().get());
+        onFx(() -> vm.openModel(Path.of("no-such-dir", "missing.onnx")));
+        waitUntil(() -> !dialogs.errors.isEmpty());
+        waitUntil(() -> !vm.loadingProperty().get());
+        assertTrue(dialogs.errors.get(0).contains("model file not found"), dialogs.errors.toString());
+        assertSame(before, onFx(() -> vm.sessionProperty().get()));
+        assertFalse(onFx(() -> vm.layers().isEmpty()));
+        assertTrue(onFx(() -> vm.statusProperty().get()).startsWith("Cannot open missing.onnx"));
+        assertTrue(onFx(() -> vm.recentFiles().items().isEmpty()), "failed opens are not recent files");
+        vm.shutdown();
+    }
+
+    @Test
+    void shapesAreShownWithoutTheBatchAxis() {
+        assertEquals("(8, 8, 3)", MainViewModel.shapeWithoutBatch(new int[] {1, 8, 8, 3}));
+    }
+}

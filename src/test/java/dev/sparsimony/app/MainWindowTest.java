@@ -1,0 +1,120 @@
+package dev.sparsimony.app;
+
+import static dev.sparsimony.app.FxTestSupport.onFx;
+import static dev.sparsimony.app.FxTestSupport.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsimony.app.model.EngineGateway;
+import dev.sparsimony.app.model.RecentFiles;
+import io.fair_acc.dataset.DataSet;
+import java.nio.file.Path;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.framework.junit5.Stop;
+
+/** The main window on the built-in demo model, driven like a user would (headless Monocle). */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+    private MainViewModel vm;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        SparsimonyApp app = new SparsimonyApp();
+        window = app.createWindow(stage, EngineGateway.defaultGateway(), new RecentFiles(null), false);
+        vm = app.viewModel();
+        stage.show();
+        vm.openDemo();
+    }
+
+    @Stop
+    void stop() {
+        if (vm != null) {
+            vm.shutdown();
+        }
+    }
+
+    private void waitForModel() throws Exception {
+        waitUntil(() -> vm.sessionProperty().get() != null && vm.detailProperty().get() != null);
+    }
+
+    private static double[] zValues(DataSet ds) {
+        return ds.getValues(DataSet.DIM_Z).clone();
+    }
+
+    @Test
+    void selectLayerMoveSliderUpdatesHeatMapAndAccuracy(FxRobot robot) throws Exception {
+        waitForModel();
+        robot.clickOn("fc2");
+        waitUntil(() -> "fc2".equals(vm.selectedLayerProperty().get()));
+        Label title = robot.lookup("#layer-title").queryAs(Label.class);
+        assertTrue(title.getText().startsWith("fc2"), title.getText());
+        DataSet before = window.detailView().weightsChart().dataSet();
+        double[] zBefore = zValues(before);
+        assertEquals(64 * 32, zBefore.length, "fc2 is 64x32");
+        Label accuracy = robot.lookup("#accuracy-value").queryAs(Label.class);
+        String accBefore = accuracy.getText();
+        assertEquals("100.00 %", accBefore);
+
+        // click on the slider track at about 90 %: magnitude pruning of 90 % changes most predictions
+        Slider slider = robot.lookup("#sparsity-slider").queryAs(Slider.class);
+        var b = slider.localToScreen(slider.getBoundsInLocal());
+        robot.clickOn(b.getMinX() + 0.92 * b.getWidth(), b.getMinY() + 8);
+        waitUntil(() -> slider.getValue() > 50 && !vm.prune().computingProperty().get()
+                && vm.prune().computedSparsityProperty().get() * 100 == slider.getValue());
+
+        double[] zAfter = zValues(window.detailView().weightsChart().dataSet());
+        assertNotEquals(accBefore, accuracy.getText());
+        int zerosBefore = zeros(zBefore);
+        int zerosAfter = zeros(zAfter);
+        assertTrue(zerosAfter > zerosBefore + 64 * 32 / 3, zerosBefore + " -> " + zerosAfter);
+        double[] mask = window.detailView().maskChart().dataSet().getValues(DataSet.DIM_Z);
+        assertEquals(zerosAfter, zeros(mask), "mask marks exactly the zero weights");
+
+        // Ctrl+Z restores the unpruned model
+        robot.press(KeyCode.CONTROL).press(KeyCode.Z).release(KeyCode.Z).release(KeyCode.CONTROL);
+        waitUntil(() -> slider.getValue() == 0 && !vm.prune().computingProperty().get()
+                && vm.prune().computedSparsityProperty().get() == 0);
+        assertEquals("100.00 %", accuracy.getText());
+        assertEquals(zerosBefore, zeros(zValues(window.detailView().weightsChart().dataSet())));
+    }
+
+    @Test
+    void failingLoadShowsErrorDialogAndKeepsModel(FxRobot robot) throws Exception {
+        waitForModel();
+        String name = vm.modelNameProperty().get();
+        onFx(() -> vm.openModel(Path.of("does-not-exist", "model.onnx")));
+        waitUntil(() -> robot.lookup("#error-message").tryQuery().isPresent());
+        Label message = robot.lookup("#error-message").queryAs(Label.class);
+        assertTrue(message.getText().contains("not found"), message.getText());
+        assertEquals(name, vm.modelNameProperty().get());
+        assertFalse(vm.layers().isEmpty());
+        // close the dialog with Enter; the main window stays on the same model
+        Window dialog = message.getScene().getWindow();
+        robot.type(KeyCode.ENTER);
+        waitUntil(() -> !dialog.isShowing());
+        assertEquals(name, onFx(() -> vm.sessionProperty().get().model().name()));
+    }
+
+    private static int zeros(double[] z) {
+        int n = 0;
+        for (double v : z) {
+            if (v == 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+}

@@ -1,0 +1,202 @@
+package dev.sparsimony.bench;
+
+import dev.sparsimony.engine.CompressFixtures;
+import dev.sparsimony.engine.data.DataFiles;
+import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.DesignPointEvaluator;
+import dev.sparsimony.engine.explore.PruneSpec;
+import dev.sparsimony.engine.infer.CompiledModel;
+import dev.sparsimony.engine.infer.Nd4jRuntime;
+import dev.sparsimony.engine.io.ModelFiles;
+import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.Node;
+import dev.sparsimony.engine.model.Ops;
+import dev.sparsimony.engine.model.Tensor;
+import dev.sparsimony.engine.quantize.QuantizerSpec;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Design points per second on one core: magnitude pruning (per-layer, sparsity cycling 0..0.9) with ap_fixed&lt;16,6&gt;
+ * weights, biases and layer outputs, evaluated on 10,000 samples.
+ * Models: {@code jet-mlp} (sample-models/jet-mlp when committed, else a random-weight 16-64-32-32-5 MLP) and
+ * {@code digits-cnn} (sample-models/digits-cnn, skipped when absent). Also measures the plain forward pass and
+ * the raw sgemm of the same shapes, which bound the point rate.
+ * Run: OMP_NUM_THREADS=1 java -cp target/test-classes:target/classes:CP org.openjdk.jmh.Main DesignPointBench
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Threads(1)
+public class DesignPointBench {
+    @Param({"jet-mlp"})
+    public String model;
+
+    private DesignPointEvaluator evaluator;
+    private DesignPointEvaluator evaluatorNoStorage;
+    private CompiledModel compiled;
+    private float[] x;
+    private float[] out;
+    private int n;
+    private final List<DesignPoint> points = new ArrayList<>();
+    private int next;
+    private INDArray[] gemmA;
+    private INDArray[] gemmB;
+    private INDArray[] gemmC;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        Nd4jRuntime.useSingleThread();
+        Model m = load(model);
+        Dataset data = sampleData(model, m, 10_000);
+        evaluator = new DesignPointEvaluator(m, data);
+        evaluatorNoStorage = new DesignPointEvaluator(m, data).computeStorage(false);
+        for (int i = 0; i < 10; i++) {
+            points.add(DesignPoint.of(PruneSpec.magnitude(i * 0.1, false)).withQuantizers(
+                    QuantizerSpec.fixed(16, 6), QuantizerSpec.fixed(16, 6), QuantizerSpec.fixed(16, 6)));
+        }
+        n = data.size();
+        x = data.x().data();
+        compiled = CompiledModel.compile(m, n);
+        out = new float[n * compiled.outputSize()];
+        // the sgemm of every Dense layer at this batch (conv layers are not included in this bound)
+        List<INDArray> a = new ArrayList<>();
+        List<INDArray> b = new ArrayList<>();
+        List<INDArray> c = new ArrayList<>();
+        for (Node nd : m.prunableNodes()) {
+            if (nd.op() instanceof Ops.Dense d) {
+                a.add(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, d.nIn()));
+                b.add(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, d.nIn(), d.nOut()));
+                c.add(Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, d.nOut()));
+            }
+        }
+        gemmA = a.toArray(INDArray[]::new);
+        gemmB = b.toArray(INDArray[]::new);
+        gemmC = c.toArray(INDArray[]::new);
+        long macs = 0;
+        for (Node nd : m.prunableNodes()) {
+            macs += evaluator.evaluate(DesignPoint.of(PruneSpec.none())).layers().stream()
+                    .filter(l -> l.layer().equals(nd.name())).mapToLong(l -> l.macs()).sum();
+        }
+        System.out.println("# " + model + ": " + m.prunableNodes().size() + " weighted layers, " + macs
+                + " MACs per sample, " + macs * n + " MACs per point (" + n + " samples)");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        evaluator.close();
+        evaluatorNoStorage.close();
+        compiled.close();
+    }
+
+    @Benchmark
+    public Object point() {
+        return evaluator.evaluate(points.get(next++ % points.size()));
+    }
+
+    @Benchmark
+    public Object pointWithoutStorage() {
+        return evaluatorNoStorage.evaluate(points.get(next++ % points.size()));
+    }
+
+    @Benchmark
+    public float[] forwardOnly() {
+        compiled.forward(x, n, out);
+        return out;
+    }
+
+    @Benchmark
+    public Object sgemmOnly() {
+        for (int i = 0; i < gemmA.length; i++) {
+            Nd4j.gemm(gemmA[i], gemmB[i], gemmC[i], false, false, 1.0, 0.0);
+        }
+        return gemmC;
+    }
+
+    static Model load(String name) throws IOException {
+        Path dir = sampleDir(name);
+        if (dir != null) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    try {
+                        return ModelFiles.load(f);
+                    } catch (RuntimeException e) {
+                        // not a model file: try the next one
+                    }
+                }
+            }
+        }
+        if (name.equals("jet-mlp")) {
+            return CompressFixtures.mlp(1, 16, 64, 32, 32, 5);
+        }
+        throw new IllegalStateException("sample model " + name + " not found (sample-models/" + name + ")");
+    }
+
+    static Path sampleDir(String name) {
+        for (Path p : new Path[] {Path.of("sample-models", name), Path.of("..", "main", "sample-models", name)}) {
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The sample's own validation data when present (repeated/truncated to n), else Gaussian inputs. */
+    static Dataset sampleData(String name, Model m, int n) throws IOException {
+        Path dir = sampleDir(name);
+        int features = m.inputs().get(0).featuresPerSample();
+        int[] shape = m.inputs().get(0).shapeWithBatch(n);
+        if (dir != null) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.sorted().toList()) {
+                    try {
+                        Dataset d = DataFiles.load(f);
+                        if (d.featuresPerSample() == features && d.size() > 0) {
+                            float[] x = new float[n * features];
+                            int[] labels = d.hasLabels() ? new int[n] : null;
+                            for (int i = 0; i < n; i++) {
+                                System.arraycopy(d.x().data(), (i % d.size()) * features, x, i * features, features);
+                                if (labels != null) {
+                                    labels[i] = d.labels()[i % d.size()];
+                                }
+                            }
+                            return new Dataset(d.name(), Tensor.of(x, shape), labels);
+                        }
+                    } catch (RuntimeException e) {
+                        // not data: next file
+                    }
+                }
+            }
+        }
+        Random r = new Random(7);
+        float[] x = new float[n * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return new Dataset("random", Tensor.of(x, shape), null);
+    }
+}
