@@ -254,7 +254,7 @@ public final class CompiledModel implements AutoCloseable {
         return p;
     }
 
-    private Plan planFor(int n) {
+    Plan planFor(int n) {
         if (n == batchSize) {
             return full;
         }
