@@ -80,6 +80,25 @@ class TrainerInteropTest {
         assertSameOutputs(m, Tensor.of(random(5 * 2 * 9 * 8, 4, 1.0), 5, 2, 9, 8));
     }
 
+    @Test
+    void forwardPassMatchesInferenceWithBatchNormAndGlobalPool() {
+        Ops.Conv conv = new Ops.Conv(Tensor.of(random(3 * 3 * 1 * 4, 11, 0.5), 3, 3, 1, 4),
+                Tensor.of(random(4, 12, 0.1), 4), new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {0, 0}, 1, Layout.CHANNELS_LAST);
+        Ops.BatchNorm bn = new Ops.BatchNorm(Tensor.of(random(4, 13, 1.0), 4), Tensor.of(random(4, 14, 0.5), 4),
+                Tensor.of(random(4, 15, 0.5), 4), Tensor.of(new float[] {0.5f, 1f, 2f, 3f}, 4), 1e-3f,
+                Layout.CHANNELS_LAST);
+        List<Node> nodes = List.of(
+                new Node("conv", conv, List.of("x")),
+                new Node("bn", bn, List.of("conv")),
+                new Node("relu", Ops.Activation.of(ActivationKind.RELU), List.of("bn")),
+                new Node("gap", new Ops.GlobalPool(Ops.PoolKind.AVG, Layout.CHANNELS_LAST, false), List.of("relu")),
+                new Node("fc", new Ops.Dense(Tensor.of(random(4 * 10, 16, 0.8), 4, 10), null), List.of("gap")),
+                new Node("sm", new Ops.Softmax(-1, false), List.of("fc")));
+        Model m = new Model("bn-gap", List.of(new ValueInfo("x", new int[] {-1, 28, 28, 1})), nodes, List.of("sm"));
+        assertSameOutputs(m, DigitGenerator.generate("d", 8, 3).x());
+    }
+
     /**
      * Fine-tuning of a real imported model (hls4ml's KERAS_3layer jet tagger) with half of fc1 pruned: the pruned
      * weights stay zero and the model learns to agree with its unpruned self on (synthetic) jets.

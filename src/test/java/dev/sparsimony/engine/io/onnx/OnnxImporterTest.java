@@ -337,4 +337,13 @@ class OnnxImporterTest {
                 .node("Cast", in("x"), "y", ai("to", 7)).output("y").load());
         assertTrue(e.getMessage().contains("Cast of a runtime tensor to INT64"), e.getMessage());
     }
+
+    @Test
+    void biasIsNotMergedWhenTheLayerOutputHasOtherReaders() {
+        Model m = new OnnxBuild(13).input("x", -1, 4).init("W", range(8), 4, 2).init("b", new float[] {5, 6}, 2)
+                .node("MatMul", in("x", "W"), "mm").node("Relu", in("mm"), "r").node("Add", in("mm", "b"), "y")
+                .node("Add", in("r", "y"), "z").output("z").load();
+        assertNull(((Ops.Dense) m.node("mm").op()).bias());
+        assertInstanceOf(Ops.Binary.class, m.node("y").op());
+    }
 }
