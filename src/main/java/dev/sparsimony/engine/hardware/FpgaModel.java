@@ -287,15 +287,11 @@ public final class FpgaModel {
             long multLut = 0;
             long multFf = 0;
             if (km.constantsVisible()) {
-                for (long c : km.codes) {
-                    if (c == 0) {
-                        continue;
+                for (int k = 0; k < km.n; k++) {
+                    int digits = km.csd[k];
+                    if (digits == 0 || km.dspPerMult > 0 && km.needsMultiplier(k)) {
+                        continue; // zero weight, or a DSP with its internal product register
                     }
-                    boolean real = km.needsMultiplier(c);
-                    if (real && km.dspPerMult > 0) {
-                        continue; // DSP with its internal product register
-                    }
-                    int digits = ConstantMultipliers.csdDigits(c);
                     multLut += (long) Math.max(0, digits - 1) * (wW + dW);
                     multFf += digits > 1 ? wW + dW : 0;
                 }

@@ -63,6 +63,10 @@ final class Network {
                 layer = new ConvLayer(node.name(), c, inShape, outShape, mask(unused, node, c.kernel().size()));
             } else if (op instanceof Ops.Pool p) {
                 layer = new PoolLayer(node.name(), p, inShape, outShape);
+            } else if (op instanceof Ops.BatchNorm bn) {
+                layer = new BatchNormLayer(node.name(), bn, inShape, in);
+            } else if (op instanceof Ops.GlobalPool gp && inShape.length <= 4) {
+                layer = new GlobalPoolLayer(node.name(), gp, inShape);
             } else if (op instanceof Ops.Flatten || op instanceof Ops.Identity
                     || (op instanceof Ops.Reshape && outShape[0] == 1 && in == out)) {
                 layer = new ReshapeLayer(node.name(), in);
@@ -78,8 +82,8 @@ final class Network {
                 layer = null;
             } else {
                 throw new ModelException("the trainer cannot train layer '" + node.name() + "' ("
-                        + op.kind() + "); it supports Dense, Conv1D/Conv2D, MaxPool/AvgPool, Flatten, Reshape, "
-                        + "ReLU, LeakyReLU, Tanh, Sigmoid, Linear and a final Softmax");
+                        + op.kind() + "); it supports Dense, Conv1D/Conv2D, MaxPool/AvgPool (also global), BatchNorm "
+                        + "(kept frozen), Flatten, Reshape, ReLU, LeakyReLU, Tanh, Sigmoid, Linear and a final Softmax");
             }
             if (layer != null) {
                 layers.add(layer);

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic mini-batch training of sequential IR models (Dense, Conv, Pool, Flatten, activations, final
- * Softmax) on softmax cross-entropy with Adam, in plain single-threaded Java loops: the same model, data,
+ * Deterministic mini-batch training of sequential IR models (Dense, Conv, Pool, global pooling, frozen BatchNorm,
+ * Flatten, activations, final Softmax) on softmax cross-entropy with Adam, in plain single-threaded Java loops: the same model, data,
  * masks and {@link TrainConfig} give bit-identical weights on every run and machine (Java 17 floating point is
  * strict and the transcendental functions come from {@link StrictMath}).
  *

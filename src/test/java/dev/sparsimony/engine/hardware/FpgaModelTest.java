@@ -216,4 +216,17 @@ class FpgaModelTest {
         }
         return b;
     }
+
+    @Test
+    void csdDigitCount() {
+        assertEquals(0, ConstantMultipliers.csdDigits(0));
+        assertEquals(1, ConstantMultipliers.csdDigits(512));
+        assertEquals(2, ConstantMultipliers.csdDigits(3)); // 4 - 1
+        assertEquals(2, ConstantMultipliers.csdDigits(-7)); // 8 - 1
+        assertEquals(5, ConstantMultipliers.csdDigits(341)); // 101010101
+        assertEquals(3, ConstantMultipliers.csdDigits(11)); // 16 - 4 - 1
+        for (long k = -70000; k <= 70000; k++) {
+            assertEquals(ConstantMultipliers.csdDigitsSlow(k), ConstantMultipliers.csdDigits(k), "k=" + k);
+        }
+    }
 }

@@ -317,7 +317,7 @@ final class KerasModelBuilder {
         if (!s.isArray()) {
             return null;
         }
-        int[] shape = new int[s.size() + (withBatch ? 0 : 1)];
+        int[] shape = new int[Math.max(1, s.size() + (withBatch ? 0 : 1))];
         int off = withBatch ? 0 : 1;
         shape[0] = -1;
         for (int i = 0; i < s.size(); i++) {

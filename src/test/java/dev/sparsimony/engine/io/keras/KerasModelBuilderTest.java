@@ -396,4 +396,52 @@ class KerasModelBuilderTest {
         ModelException e = assertThrows(ModelException.class, () -> build(arch, new MapWeights()));
         assertTrue(e.getMessage().contains("shared"), e.getMessage());
     }
+
+    /** Every config value, layer entry and inbound node replaced by odd JSON: a model or a ModelException only. */
+    @Test
+    void oddConfigValuesGiveModelExceptionsOnly() throws Exception {
+        MapWeights w = new MapWeights().put("conv", "kernel", ramp(2, 2, 1, 2)).put("conv", "bias", ramp(2))
+                .put("bn", "gamma", ramp(2)).put("bn", "beta", ramp(2)).put("bn", "moving_mean", ramp(2))
+                .put("bn", "moving_variance", ramp(2)).put("out", "kernel", ramp(8, 3)).put("out", "bias", ramp(3))
+                .put("a", "kernel", ramp(3, 2)).put("a", "bias", ramp(2)).put("b", "kernel", ramp(3, 2))
+                .put("b", "bias", ramp(2));
+        JsonNode[] odd = {com.fasterxml.jackson.databind.node.NullNode.instance, JSON.readTree("\"x\""),
+            JSON.readTree("-1"), JSON.readTree("0"), JSON.readTree("[]"), JSON.readTree("{}"), JSON.readTree("1e10"),
+            JSON.readTree("true"), JSON.readTree("[1, 2, 3]"), JSON.readTree("[null]"), JSON.readTree("[[\"zz\", 0, 0]]")};
+        JsonNode functional = parse("{'class_name': 'Model', 'config': {'name': 'g', 'layers': ["
+                + "{'class_name': 'InputLayer', 'name': 'x', 'config': {'name': 'x', 'batch_input_shape': [null, 3]}, 'inbound_nodes': []},"
+                + "{'class_name': 'Dense', 'name': 'a', 'config': {'name': 'a', 'units': 2, 'activation': 'relu'}, 'inbound_nodes': [[['x', 0, 0, {}]]]},"
+                + "{'class_name': 'Dense', 'name': 'b', 'config': {'name': 'b', 'units': 2}, 'inbound_nodes': [[['x', 0, 0, {}]]]},"
+                + "{'class_name': 'Add', 'name': 's', 'config': {'name': 's'}, 'inbound_nodes': [[['a', 0, 0, {}], ['b', 0, 0, {}]]]}"
+                + "], 'input_layers': [['x', 0, 0]], 'output_layers': [['s', 0, 0]]}}");
+        int tried = 0;
+        for (JsonNode base : List.of(JSON.readTree(KerasImporterTest.CNN), functional)) {
+            JsonNode layers = base.path("config").path("layers");
+            for (int li = 0; li < layers.size(); li++) {
+                List<String> paths = new java.util.ArrayList<>();
+                layers.get(li).path("config").fieldNames().forEachRemaining(k -> paths.add("config/" + k));
+                layers.get(li).fieldNames().forEachRemaining(paths::add);
+                for (String path : paths) {
+                    for (JsonNode v : odd) {
+                        JsonNode arch = base.deepCopy();
+                        com.fasterxml.jackson.databind.node.ObjectNode target =
+                                (com.fasterxml.jackson.databind.node.ObjectNode) arch.path("config").path("layers").get(li);
+                        String key = path;
+                        if (path.startsWith("config/")) {
+                            target = (com.fasterxml.jackson.databind.node.ObjectNode) target.get("config");
+                            key = path.substring(7);
+                        }
+                        target.set(key, v);
+                        tried++;
+                        try {
+                            build(arch, w).inferShapes(2);
+                        } catch (ModelException e) {
+                            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(tried > 300, "cases tried: " + tried);
+    }
 }
