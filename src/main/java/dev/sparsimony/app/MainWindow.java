@@ -2,6 +2,8 @@ package dev.sparsimony.app;
 
 import dev.sparsimony.app.layer.LayerDetailView;
 import dev.sparsimony.app.layer.LayerTable;
+import dev.sparsimony.app.model.ModelSession;
+import dev.sparsimony.app.prune.DesignBar;
 import dev.sparsimony.app.prune.PrunePanel;
 import java.io.File;
 import java.nio.file.Path;
@@ -51,7 +53,9 @@ public final class MainWindow extends BorderPane {
         setId("main-window");
 
         prunePanel = new PrunePanel(vm.prune());
-        VBox top = new VBox(menuBar(), prunePanel);
+        prunePanel.slider().disableProperty().bind(Bindings.equal("knapsack",
+                vm.prune().settings().selectionProperty()));
+        VBox top = new VBox(menuBar(), prunePanel, new DesignBar(vm.prune()));
         setTop(top);
 
         table = new LayerTable(vm.layers(), vm.selectedLayerProperty());
@@ -147,7 +151,12 @@ public final class MainWindow extends BorderPane {
         addFact(g, 1, "Kernel sparsity", vm.sparsityTextProperty(), "summary-sparsity");
         Label acc = new Label();
         acc.textProperty().bind(vm.prune().accuracyTextProperty());
-        addFact(g, 2, "Quality", acc.textProperty(), "summary-accuracy");
+        Label qCaption = addFact(g, 2, "Quality", acc.textProperty(), "summary-accuracy");
+        qCaption.textProperty().bind(Bindings.createStringBinding(() -> {
+            ModelSession s = vm.sessionProperty().get();
+            return s == null || !s.hasData() ? "QUALITY" : s.qualityName().toUpperCase(Locale.ROOT);
+        }, vm.sessionProperty()));
+        addFact(g, 3, "Storage", vm.storageTextProperty(), "summary-storage");
         Label data = new Label();
         data.setId("summary-data");
         data.getStyleClass().add("hint");
@@ -157,8 +166,8 @@ public final class MainWindow extends BorderPane {
         return box;
     }
 
-    private static void addFact(GridPane g, int col, String caption, javafx.beans.value.ObservableValue<String> value,
-                                String id) {
+    private static Label addFact(GridPane g, int col, String caption,
+                                 javafx.beans.value.ObservableValue<String> value, String id) {
         Label c = new Label(caption.toUpperCase(Locale.ROOT));
         c.getStyleClass().add("fact-caption");
         Label v = new Label();
@@ -167,6 +176,7 @@ public final class MainWindow extends BorderPane {
         v.textProperty().bind(value);
         g.add(c, col, 0);
         g.add(v, col, 1);
+        return c;
     }
 
     private Region tableHeader() {

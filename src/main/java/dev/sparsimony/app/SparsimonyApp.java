@@ -53,6 +53,7 @@ public class SparsimonyApp extends Application {
             Platform.runLater(window::attachDetailView);
         });
         stage.show();
+        applyInitialSparsity();
         Path initial = initialModel(getParameters().getUnnamed());
         if (initial != null) {
             vm.openModel(initial);
@@ -86,6 +87,45 @@ public class SparsimonyApp extends Application {
         scene.getStylesheets().add(Objects.requireNonNull(
                 SparsimonyApp.class.getResource("sparsimony.css")).toExternalForm());
         return scene;
+    }
+
+    /**
+     * For demos and screenshots: {@code -Dsparsimony.gui.sparsity=P} sets the slider to P % once the first model is
+     * open; {@code sparsimony.gui.granularity}, {@code .params}, {@code .selection}, {@code .bits} preset the
+     * design-point bar.
+     */
+    private void applyInitialSparsity() {
+        var settings = vm.prune().settings();
+        String g = System.getProperty("sparsimony.gui.granularity");
+        if (g != null) {
+            settings.granularityProperty().set(g);
+        }
+        String params = System.getProperty("sparsimony.gui.params");
+        if (params != null) {
+            settings.paramsProperty().set(params);
+        }
+        String sel = System.getProperty("sparsimony.gui.selection");
+        if (sel != null) {
+            settings.selectionProperty().set(sel);
+        }
+        String bits = System.getProperty("sparsimony.gui.bits");
+        if (bits != null) {
+            settings.weightBitsProperty().set(Integer.parseInt(bits));
+        }
+        String p = System.getProperty("sparsimony.gui.sparsity");
+        if (p == null) {
+            return;
+        }
+        double v = Double.parseDouble(p);
+        vm.sessionProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends dev.sparsimony.app.model.ModelSession> o,
+                                dev.sparsimony.app.model.ModelSession old, dev.sparsimony.app.model.ModelSession n) {
+                vm.sessionProperty().removeListener(this);
+                // after the slider reset that follows every newly opened model
+                Platform.runLater(() -> vm.prune().sparsityPercentProperty().set(v));
+            }
+        });
     }
 
     MainViewModel viewModel() {

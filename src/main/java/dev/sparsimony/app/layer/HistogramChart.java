@@ -6,7 +6,11 @@ import io.fair_acc.chartfx.renderer.LineStyle;
 import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import io.fair_acc.chartfx.renderer.ErrorStyle;
 import io.fair_acc.dataset.spi.DoubleDataSet;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.shape.Rectangle;
 import javafx.scene.layout.VBox;
 
 /**
@@ -28,7 +32,7 @@ public final class HistogramChart extends VBox {
         chart = new XYChart(xAxis, yAxis);
         chart.setTitle("Weight histogram");
         chart.setAnimated(false);
-        chart.setLegendVisible(true);
+        chart.setLegendVisible(false);
         ErrorDataSetRenderer r = new ErrorDataSetRenderer();
         r.setPolyLineStyle(LineStyle.HISTOGRAM_FILLED);
         r.setErrorStyle(ErrorStyle.NONE);
@@ -38,8 +42,21 @@ public final class HistogramChart extends VBox {
         r.getDatasets().addAll(pruned, kept);
         chart.getRenderers().setAll(r);
         chart.getStyleClass().add("histogram");
-        getChildren().add(chart);
+        // own legend: ChartFX's draws error-bar glyphs that read badly for filled histograms
+        HBox legend = new HBox(14, swatch("kept", "swatch-kept"), swatch("pruned (at original value)",
+                "swatch-pruned"));
+        legend.setAlignment(Pos.CENTER);
+        legend.getStyleClass().add("chart-legend-line");
+        getChildren().addAll(chart, legend);
         VBox.setVgrow(chart, Priority.ALWAYS);
+    }
+
+    private static Label swatch(String text, String styleClass) {
+        Rectangle r = new Rectangle(11, 11);
+        r.getStyleClass().addAll("swatch", styleClass);
+        Label l = new Label(text, r);
+        l.getStyleClass().add("hint");
+        return l;
     }
 
     public void show(LayerDetail d) {

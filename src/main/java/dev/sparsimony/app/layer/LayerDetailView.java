@@ -17,7 +17,7 @@ public final class LayerDetailView extends VBox {
     private final Label title = new Label("No layer selected");
     private final Label facts = new Label("");
     private final HeatMapChart weights = new HeatMapChart("Weights", HeatMapChart.DIVERGING, "weight");
-    private final HeatMapChart mask = new HeatMapChart("Sparsity mask", HeatMapChart.MASK, "kept");
+    private final HeatMapChart mask = new HeatMapChart("Sparsity mask", HeatMapChart.MASK, "kept fraction");
     private final HistogramChart histogram = new HistogramChart();
     private final Label placeholder = new Label("Select a Dense or Conv layer to see its weights");
 
@@ -86,8 +86,16 @@ public final class LayerDetailView extends VBox {
                 ? String.format("  (blocks of %d×%d)", d.rowStep(), d.colStep()) : "";
         weights.setTitle("Weights  [" + d.rows() + " × " + d.cols() + "]" + reduced);
         weights.show(d.layer(), d.x(), d.y(), d.weights(), -d.zLimit(), d.zLimit());
-        mask.setTitle(String.format("Sparsity mask  (%.1f %% pruned)", 100 * d.sparsity()));
-        mask.show(d.layer() + " mask", d.x(), d.y(), d.kept(), 0, 1);
+        if (d.structures() != null) {
+            mask.setTitle(String.format("Structures: %s  (%.1f %% pruned; dark = kept)", d.granularity(),
+                    100 * d.sparsity()));
+            mask.setGradient(HeatMapChart.STRUCTURES, "");
+            mask.show(d.layer() + " structures", d.x(), d.y(), d.structures(), 0, 2 * LayerDetail.STRUCTURE_COLOURS);
+        } else {
+            mask.setTitle(String.format("Sparsity mask  (%.1f %% pruned)", 100 * d.sparsity()));
+            mask.setGradient(HeatMapChart.MASK, "kept fraction");
+            mask.show(d.layer() + " mask", d.x(), d.y(), d.kept(), 0, 1);
+        }
         histogram.show(d);
     }
 

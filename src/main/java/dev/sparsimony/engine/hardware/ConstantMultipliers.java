@@ -12,12 +12,19 @@ public final class ConstantMultipliers {
 
     /** Number of non-zero digits of |k| in canonical signed-digit (non-adjacent) form. */
     public static int csdDigits(long k) {
+        // non-adjacent form via x3 = x + x/2: its non-zero digits sit where x3 and x/2 differ (Prodinger's identity)
+        long x = Math.abs(k);
+        long half = x >>> 1;
+        return Long.bitCount((x + half) ^ half);
+    }
+
+    /** Reference digit-by-digit recoding (+1 when x mod 4 == 1, -1 when x mod 4 == 3), for tests. */
+    static int csdDigitsSlow(long k) {
         long x = Math.abs(k);
         int digits = 0;
         while (x != 0) {
             if ((x & 1) != 0) {
                 digits++;
-                // digit +1 when x mod 4 == 1, -1 when x mod 4 == 3 (non-adjacent form)
                 x = (x & 3) == 3 ? x + 1 : x - 1;
             }
             x >>>= 1;

@@ -54,7 +54,7 @@ public final class DspCost implements StructureCost {
         if (km.strategy == Strategy.LATENCY) {
             if (km.rf == 1) {
                 for (int k = 0; k < km.n; k++) {
-                    a.add(map, new int[] {k}, km.needsMultiplier(km.codes[k]) ? km.dspPerMult : 0);
+                    a.add(map, new int[] {k}, km.needsMultiplier(k) ? km.dspPerMult : 0);
                 }
             } else {
                 double per = (double) km.dspPerMult / km.rf;

@@ -47,10 +47,32 @@ final class KernelModel {
             throw new ModelException("kernel of " + kernel.length + " values does not match " + nIn + "x" + nOut);
         }
         codes = new long[n];
+        csd = new byte[n];
+        long z = 0;
+        long real = 0;
+        Precisions.Quantizer q = new Precisions.Quantizer(cfg.weight());
         for (int k = 0; k < n; k++) {
-            codes[k] = Precisions.quantize(cfg.weight(), kernel[k]);
+            long c = q.code(kernel[k]);
+            codes[k] = c;
+            if (c == 0) {
+                z++;
+            } else {
+                int d = ConstantMultipliers.csdDigits(c);
+                csd[k] = (byte) d;
+                if (d > params.maxCsdDigitsInFabric()) {
+                    real++;
+                }
+            }
         }
+        zeros = z;
+        realMultipliers = real;
     }
+
+    /** CSD digit count of each weight's code (0 for a zero weight). */
+    final byte[] csd;
+    private final long zeros;
+    /** Constants that need a real multiplier (more CSD digits than the fabric threshold). */
+    private final long realMultipliers;
 
     /**
      * DSPs per product: none when the weight is narrower than the device's LUT-multiplier threshold (hls4ml's
@@ -90,18 +112,12 @@ final class KernelModel {
     }
 
     /** True when a constant weight needs a real multiplier (not zero, not a shift, not a cheap shift-and-add). */
-    boolean needsMultiplier(long code) {
-        return code != 0 && ConstantMultipliers.csdDigits(code) > params.maxCsdDigitsInFabric();
+    boolean needsMultiplier(int k) {
+        return csd[k] > params.maxCsdDigitsInFabric();
     }
 
     long zeros() {
-        long z = 0;
-        for (long c : codes) {
-            if (c == 0) {
-                z++;
-            }
-        }
-        return z;
+        return zeros;
     }
 
     boolean patternIsZero(int p) {
@@ -127,13 +143,7 @@ final class KernelModel {
     long multiplierInstances() {
         if (strategy == Strategy.LATENCY) {
             if (rf == 1) {
-                long m = 0;
-                for (long c : codes) {
-                    if (needsMultiplier(c)) {
-                        m++;
-                    }
-                }
-                return m;
+                return realMultipliers;
             }
             // nnet_dense_latency.h: multiplier_limit = DIV_ROUNDUP(n_in*n_out, RF) - n_zeros / RF
             return ceilDiv(n, rf) - zeros() / rf;

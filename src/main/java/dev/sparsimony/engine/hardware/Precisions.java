@@ -70,22 +70,48 @@ public final class Precisions {
      * modes as ap_fixed applies them when a float literal initialises a weight array (UG902 / UG1399).
      */
     public static long quantize(FixedPoint t, double v) {
-        double x = v / t.lsb();
-        long k = switch (t.rounding()) {
-            case TRUNCATE -> (long) Math.floor(x);
-            case ROUND_HALF_UP -> (long) Math.floor(x + 0.5);
-            case CONVERGENT -> (long) Math.rint(x);
-        };
-        long lo = t.signed() ? -(1L << (t.width() - 1)) : 0;
-        long hi = t.signed() ? (1L << (t.width() - 1)) - 1 : (1L << t.width()) - 1;
-        if (k >= lo && k <= hi) {
-            return k;
+        return new Quantizer(t).code(v);
+    }
+
+    /** {@link #quantize} with the type's constants computed once (hot loop over a kernel). */
+    public static final class Quantizer {
+        private final double scale;
+        private final long lo;
+        private final long hi;
+        private final int width;
+        private final boolean signed;
+        private final FixedPoint.Rounding rounding;
+        private final boolean saturate;
+
+        public Quantizer(FixedPoint t) {
+            scale = 1.0 / t.lsb();
+            width = t.width();
+            signed = t.signed();
+            lo = signed ? -(1L << (width - 1)) : 0;
+            hi = signed ? (1L << (width - 1)) - 1 : (1L << width) - 1;
+            rounding = t.rounding();
+            saturate = t.overflow() == FixedPoint.Overflow.SATURATE;
         }
-        if (t.overflow() == FixedPoint.Overflow.SATURATE) {
-            return Math.max(lo, Math.min(hi, k));
+
+        public long code(double v) {
+            double x = v * scale; // exact: scale is a power of two
+            long k;
+            if (rounding == FixedPoint.Rounding.TRUNCATE) {
+                k = (long) Math.floor(x);
+            } else if (rounding == FixedPoint.Rounding.ROUND_HALF_UP) {
+                k = (long) Math.floor(x + 0.5);
+            } else {
+                k = (long) Math.rint(x);
+            }
+            if (k >= lo && k <= hi) {
+                return k;
+            }
+            if (saturate) {
+                return Math.max(lo, Math.min(hi, k));
+            }
+            long mod = 1L << width;
+            long r = Math.floorMod(k, mod);
+            return signed && r > hi ? r - mod : r;
         }
-        long mod = 1L << t.width();
-        long r = Math.floorMod(k, mod);
-        return t.signed() && r > hi ? r - mod : r;
     }
 }

@@ -12,6 +12,7 @@ import dev.sparsimony.engine.infer.kernels.FlattenKernel;
 import dev.sparsimony.engine.infer.kernels.GemmKernel;
 import dev.sparsimony.engine.infer.kernels.GlobalPoolKernel;
 import dev.sparsimony.engine.infer.kernels.IdentityKernel;
+import dev.sparsimony.engine.infer.kernels.LrnKernel;
 import dev.sparsimony.engine.infer.kernels.MatMulKernel;
 import dev.sparsimony.engine.infer.kernels.PoolKernel;
 import dev.sparsimony.engine.infer.kernels.QuantizeLinearKernel;
@@ -49,6 +50,7 @@ public final class Kernels {
         register(new GemmKernel());
         register(new QuantizeLinearKernel());
         register(new DequantizeLinearKernel());
+        register(new LrnKernel());
     }
 
     private Kernels() {

@@ -216,4 +216,28 @@ class FpgaModelTest {
         }
         return b;
     }
+
+    @Test
+    void csdDigitCount() {
+        assertEquals(0, ConstantMultipliers.csdDigits(0));
+        assertEquals(1, ConstantMultipliers.csdDigits(512));
+        assertEquals(2, ConstantMultipliers.csdDigits(3)); // 4 - 1
+        assertEquals(2, ConstantMultipliers.csdDigits(-7)); // 8 - 1
+        assertEquals(5, ConstantMultipliers.csdDigits(341)); // 101010101
+        assertEquals(3, ConstantMultipliers.csdDigits(11)); // 16 - 4 - 1
+        for (long k = -70000; k <= 70000; k++) {
+            assertEquals(ConstantMultipliers.csdDigitsSlow(k), ConstantMultipliers.csdDigits(k), "k=" + k);
+        }
+    }
+
+    @Test
+    void streamLatencyOverlapsStages() {
+        float[] k = TestModels.filled(N_IN * N_OUT, TestModels.HARD);
+        Model m = TestModels.singleDense(k, N_IN, N_OUT);
+        // Resource RF 8 alone: latency 11, interval 8; as a dataflow stage: (11 - 8 + 1) + 1 FIFO + (8 - 1) = 12
+        FpgaEstimate e = FpgaModel.estimate(m, HardwareConfig.of(width(16), 8, Strategy.RESOURCE, IoType.STREAM, 0),
+                KU115);
+        assertEquals(12, e.latencyCycles());
+        assertEquals(8, e.intervalCycles());
+    }
 }

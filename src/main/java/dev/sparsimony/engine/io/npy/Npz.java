@@ -69,6 +69,13 @@ public final class Npz {
     }
 
     /**
+     * Entry timestamp 1980-01-01 00:00 (the earliest zip date, also what Python's zipfile gives NumPy's savez
+     * entries), so that writing the same arrays gives the same bytes.
+     */
+    private static final long FIXED_ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0)
+            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+
+    /**
      * Writes the arrays as one deflated entry per key ("key.npy"), like {@code numpy.savez_compressed}. The
      * archive is written to a temporary file first and moved into place, so readers never see a partial file.
      */
@@ -84,7 +91,9 @@ public final class Npz {
                  ZipOutputStream zip = new ZipOutputStream(fo)) {
                 zip.setLevel(Deflater.BEST_SPEED);
                 for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                    ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+                    entry.setTime(FIXED_ENTRY_TIME); // same bytes on every write: reproducible files
+                    zip.putNextEntry(entry);
                     Npy.write(new NonClosing(zip), e.getValue());
                     zip.closeEntry();
                 }

@@ -65,7 +65,10 @@ final class OnnxConverter {
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Set<String> batched = new HashSet<>();
     private final LinkedHashMap<String, Node> nodes = new LinkedHashMap<>();
+    /** Number of readers of each ONNX value (node inputs and graph outputs). */
     private final Map<String, Integer> uses = new HashMap<>();
+    /** Readers not yet converted, for releasing constants early. */
+    private final Map<String, Integer> remaining = new HashMap<>();
     private final Set<String> graphOutputs = new HashSet<>();
     private final Set<String> taken = new HashSet<>();
     private final List<ValueInfo> inputs = new ArrayList<>();
@@ -114,6 +117,7 @@ final class OnnxConverter {
             graphOutputs.add(o.getName());
             uses.merge(o.getName(), 1, Integer::sum);
         }
+        remaining.putAll(uses);
         Set<String> initNames = new HashSet<>();
         for (TensorProto t : g.getInitializerList()) {
             if (t.getName().isEmpty()) {
@@ -149,6 +153,7 @@ final class OnnxConverter {
             N n = new N(p, i);
             try {
                 convertNode(n);
+                release(p);
             } catch (ModelException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("ONNX node ")) {
                     throw e;
@@ -279,6 +284,15 @@ final class OnnxConverter {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Drops constants no later node reads, so a weight's ONNX layout and its IR copy are not both kept. */
+    private void release(NodeProto p) {
+        for (String in : p.getInputList()) {
+            if (!in.isEmpty() && remaining.merge(in, -1, Integer::sum) <= 0 && !graphOutputs.contains(in)) {
+                consts.remove(in);
+            }
+        }
+    }
 
     private String resolve(String onnxName) {
         String r = onnxName;
@@ -577,7 +591,24 @@ final class OnnxConverter {
     }
 
     private void cast(N n) {
-        int to = (int) n.i("to", 0);
+        AttributeProto toAttr = n.attr("to");
+        if (toAttr == null) {
+            throw new ModelException("Cast needs the 'to' attribute");
+        }
+        int to;
+        if (toAttr.getType() == AttributeProto.AttributeType.STRING || (!toAttr.hasI() && toAttr.hasS())) {
+            // opset < 6: the target type is a string such as "FLOAT"
+            String name = toAttr.getS().toStringUtf8();
+            TensorProto.DataType dt;
+            try {
+                dt = TensorProto.DataType.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new ModelException("Cast to unknown type '" + name + "'");
+            }
+            to = dt.getNumber();
+        } else {
+            to = (int) toAttr.getI();
+        }
         Const c = n.cst(0);
         if (c != null) {
             consts.put(n.out(), ConstFold.cast(c, to));

@@ -70,6 +70,8 @@ public final class OnnxImporter implements ModelImporter {
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.setSizeLimit(Integer.MAX_VALUE);
+            in.enableAliasing(true); // raw_data fields share the file's bytes instead of copying them
+            in.setRecursionLimit(64);
             mp = ModelProto.parseFrom(in);
             in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {

@@ -219,8 +219,11 @@ class KerasImporterTest {
         String m = fail(Files.writeString(dir.resolve("net.txt"), CNN));
         assertTrue(m.startsWith("unsupported model file net.txt; supported: "), m);
         // a Keras JSON named .h5
-        assertEquals("arch.h5 is not an HDF5 file (no HDF5 signature)",
-                fail(Files.writeString(dir.resolve("arch.h5"), CNN)));
+        assertEquals("arch.h5 is not an HDF5 file (no HDF5 signature; it looks like JSON text: open the architecture"
+                + " .json file instead)", fail(Files.writeString(dir.resolve("arch.h5"), CNN)));
+        byte[] zip = {'P', 'K', 3, 4, 20, 0, 0, 0};
+        assertEquals("model.h5 is not an HDF5 file (no HDF5 signature; it is a ZIP archive, e.g. a Keras 3 .keras"
+                + " file, which is not supported)", fail(Files.write(dir.resolve("model.h5"), zip)));
     }
 
     @Test
@@ -237,15 +240,17 @@ class KerasImporterTest {
         cnnWeights().writeFullModel(full, CNN);
         byte[] b = Files.readAllBytes(full);
         Path cut = dir.resolve("cut.h5");
+        int saidTruncated = 0;
         for (int n = 8; n < b.length; n += Math.max(1, b.length / 40)) {
             Files.write(cut, Arrays.copyOf(b, n));
-            try {
-                ModelFiles.load(cut);
-            } catch (ModelException e) {
-                assertFalse(e.getMessage().contains("\n"), e.getMessage());
-                assertTrue(e.getMessage().startsWith("cut.h5"), e.getMessage());
+            ModelException e = assertThrows(ModelException.class, () -> ModelFiles.load(cut));
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cut.h5"), e.getMessage());
+            if (e.getMessage().startsWith("cut.h5 is truncated: it has " + n + " bytes, its HDF5 header says ")) {
+                saidTruncated++;
             }
         }
+        assertTrue(saidTruncated > 30, "truncation recognised in " + saidTruncated + " of 40 cuts");
     }
 
     /** Random byte flips in a valid file: a model or a one-line ModelException, never another exception. */

@@ -396,4 +396,93 @@ class KerasModelBuilderTest {
         ModelException e = assertThrows(ModelException.class, () -> build(arch, new MapWeights()));
         assertTrue(e.getMessage().contains("shared"), e.getMessage());
     }
+
+    /** Every config value, layer entry and inbound node replaced by odd JSON: a model or a ModelException only. */
+    @Test
+    void oddConfigValuesGiveModelExceptionsOnly() throws Exception {
+        MapWeights w = new MapWeights().put("conv", "kernel", ramp(2, 2, 1, 2)).put("conv", "bias", ramp(2))
+                .put("bn", "gamma", ramp(2)).put("bn", "beta", ramp(2)).put("bn", "moving_mean", ramp(2))
+                .put("bn", "moving_variance", ramp(2)).put("out", "kernel", ramp(8, 3)).put("out", "bias", ramp(3))
+                .put("a", "kernel", ramp(3, 2)).put("a", "bias", ramp(2)).put("b", "kernel", ramp(3, 2))
+                .put("b", "bias", ramp(2));
+        JsonNode[] odd = {com.fasterxml.jackson.databind.node.NullNode.instance, JSON.readTree("\"x\""),
+            JSON.readTree("-1"), JSON.readTree("0"), JSON.readTree("[]"), JSON.readTree("{}"), JSON.readTree("1e10"),
+            JSON.readTree("true"), JSON.readTree("[1, 2, 3]"), JSON.readTree("[null]"), JSON.readTree("[[\"zz\", 0, 0]]")};
+        JsonNode functional = parse("{'class_name': 'Model', 'config': {'name': 'g', 'layers': ["
+                + "{'class_name': 'InputLayer', 'name': 'x', 'config': {'name': 'x', 'batch_input_shape': [null, 3]}, 'inbound_nodes': []},"
+                + "{'class_name': 'Dense', 'name': 'a', 'config': {'name': 'a', 'units': 2, 'activation': 'relu'}, 'inbound_nodes': [[['x', 0, 0, {}]]]},"
+                + "{'class_name': 'Dense', 'name': 'b', 'config': {'name': 'b', 'units': 2}, 'inbound_nodes': [[['x', 0, 0, {}]]]},"
+                + "{'class_name': 'Add', 'name': 's', 'config': {'name': 's'}, 'inbound_nodes': [[['a', 0, 0, {}], ['b', 0, 0, {}]]]}"
+                + "], 'input_layers': [['x', 0, 0]], 'output_layers': [['s', 0, 0]]}}");
+        int tried = 0;
+        for (JsonNode base : List.of(JSON.readTree(KerasImporterTest.CNN), functional)) {
+            JsonNode layers = base.path("config").path("layers");
+            for (int li = 0; li < layers.size(); li++) {
+                List<String> paths = new java.util.ArrayList<>();
+                layers.get(li).path("config").fieldNames().forEachRemaining(k -> paths.add("config/" + k));
+                layers.get(li).fieldNames().forEachRemaining(paths::add);
+                for (String path : paths) {
+                    for (JsonNode v : odd) {
+                        JsonNode arch = base.deepCopy();
+                        com.fasterxml.jackson.databind.node.ObjectNode target =
+                                (com.fasterxml.jackson.databind.node.ObjectNode) arch.path("config").path("layers").get(li);
+                        String key = path;
+                        if (path.startsWith("config/")) {
+                            target = (com.fasterxml.jackson.databind.node.ObjectNode) target.get("config");
+                            key = path.substring(7);
+                        }
+                        target.set(key, v);
+                        tried++;
+                        try {
+                            build(arch, w).inferShapes(2);
+                        } catch (ModelException e) {
+                            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(tried > 300, "cases tried: " + tried);
+    }
+
+    /** A later layer named like a generated activation node keeps its name; the generated one moves aside. */
+    @Test
+    void generatedNamesAvoidKerasLayerNames() {
+        Model m = build(sequential("4",
+                "{'class_name': 'Dense', 'config': {'name': 'fc', 'units': 3, 'activation': 'relu'}}",
+                "{'class_name': 'Activation', 'config': {'name': 'fc_relu', 'activation': 'tanh'}}"),
+                new MapWeights().put("fc", "kernel", ramp(4, 3)).put("fc", "bias", ramp(3)));
+        assertEquals(List.of("fc", "fc_relu_1", "fc_relu"), m.nodes().stream().map(n -> n.name()).toList());
+        assertEquals(ActivationKind.TANH, ((Ops.Activation) m.node("fc_relu").op()).activation());
+    }
+
+    /**
+     * Exhaustive small grid: with TF "same" padding the IR's own window arithmetic gives ceil(in / stride) outputs,
+     * the padding is never negative and any odd pixel goes to the end.
+     */
+    @Test
+    void samePaddingGivesCeilOutputsOnAGrid() {
+        for (int in = 1; in <= 12; in++) {
+            for (int k = 1; k <= 5; k++) {
+                for (int s = 1; s <= 3; s++) {
+                    for (int d = 1; d <= 2; d++) {
+                        Model m = build(sequential(in + ", 1",
+                                "{'class_name': 'Conv1D', 'config': {'name': 'c', 'filters': 1, 'kernel_size': [" + k
+                                        + "], 'strides': [" + s + "], 'dilation_rate': [" + d + "], 'padding': 'same',"
+                                        + " 'use_bias': false}}",
+                                "{'class_name': 'MaxPooling1D', 'config': {'name': 'p', 'pool_size': [" + k
+                                        + "], 'strides': [" + s + "], 'padding': 'same'}}"),
+                                new MapWeights().put("c", "kernel", ramp(k, 1, 1)));
+                        String at = "in " + in + " k " + k + " s " + s + " d " + d;
+                        int outC = (in + s - 1) / s;
+                        assertEquals(outC, m.inferShapes(1).get("c")[1], at);
+                        assertEquals((outC + s - 1) / s, m.inferShapes(1).get("p")[1], at);
+                        Ops.Conv c = (Ops.Conv) m.node("c").op();
+                        int diff = c.padsEnd()[0] - c.padsBegin()[0];
+                        assertTrue(c.padsBegin()[0] >= 0 && (diff == 0 || diff == 1), at);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -323,4 +323,27 @@ class OnnxImporterTest {
         assertEquals(new Ops.QuantizeLinear(1, Ops.QuantType.INT8), m.node("q").op());
         assertEquals(-3f, ((Ops.Constant) m.node("zp").op()).value().data()[0]);
     }
+
+    @Test
+    void castFoldsConstantsWithNumericAndLegacyStringTypes() {
+        Model m = new OnnxBuild(13).input("x", -1, 2).init("c", new float[] {1.7f, -2.2f}, 2)
+                .node("Cast", in("c"), "ci", ai("to", 7)).node("Cast", in("ci"), "cf", ai("to", 1))
+                .node("Add", in("x", "cf"), "y").node("Cast", in("y"), "z", ai("to", 1)).output("z").load();
+        assertArrayEquals(new float[] {1f, -2f}, ((Ops.Constant) m.node("cf").op()).value().data());
+        Model old = new OnnxBuild(5).input("x", -1, 2).init("c", new float[] {1.7f, -2.2f}, 2)
+                .node("Cast", in("c"), "ci", as("to", "INT32")).node("Add", in("x", "ci"), "y").output("y").load();
+        assertArrayEquals(new float[] {1f, -2f}, ((Ops.Constant) old.node("ci").op()).value().data());
+        ModelException e = assertThrows(ModelException.class, () -> new OnnxBuild(13).input("x", -1, 2)
+                .node("Cast", in("x"), "y", ai("to", 7)).output("y").load());
+        assertTrue(e.getMessage().contains("Cast of a runtime tensor to INT64"), e.getMessage());
+    }
+
+    @Test
+    void biasIsNotMergedWhenTheLayerOutputHasOtherReaders() {
+        Model m = new OnnxBuild(13).input("x", -1, 4).init("W", range(8), 4, 2).init("b", new float[] {5, 6}, 2)
+                .node("MatMul", in("x", "W"), "mm").node("Relu", in("mm"), "r").node("Add", in("mm", "b"), "y")
+                .node("Add", in("r", "y"), "z").output("z").load();
+        assertNull(((Ops.Dense) m.node("mm").op()).bias());
+        assertInstanceOf(Ops.Binary.class, m.node("y").op());
+    }
 }

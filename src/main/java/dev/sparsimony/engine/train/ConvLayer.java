@@ -1,0 +1,179 @@
+package dev.sparsimony.engine.train;
+
+import dev.sparsimony.engine.model.Op;
+import dev.sparsimony.engine.model.Ops;
+import dev.sparsimony.engine.model.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Direct (loop) 1-D/2-D convolution with an HWIO kernel [kh, kw, cIn, cOut] (1-D: [k, cIn, cOut]), any stride,
+ * dilation and zero padding, one group. The innermost loop runs over output channels, which are contiguous in
+ * the kernel and, for channels-last maps, in the output.
+ */
+final class ConvLayer extends Layer {
+    private final Geometry in;
+    private final Geometry out;
+    private final int kh;
+    private final int kw;
+    private final int sh;
+    private final int sw;
+    private final int dh;
+    private final int dw;
+    private final int ph;
+    private final int pw;
+    private final Param kernel;
+    private final Param bias;
+
+    ConvLayer(String node, Ops.Conv op, int[] inShape, int[] outShape, float[] mask) {
+        super(node, Geometry.of(inShape, op.layout()).size(), Geometry.of(outShape, op.layout()).size());
+        in = Geometry.of(inShape, op.layout());
+        out = Geometry.of(outShape, op.layout());
+        int[] k = op.kernelSize();
+        boolean two = k.length == 2;
+        kh = two ? k[0] : 1;
+        kw = k[k.length - 1];
+        sh = two ? op.strides()[0] : 1;
+        sw = op.strides()[k.length - 1];
+        dh = two ? op.dilations()[0] : 1;
+        dw = op.dilations()[k.length - 1];
+        ph = two ? op.padsBegin()[0] : 0;
+        pw = op.padsBegin()[k.length - 1];
+        kernel = new Param(node, "kernel", op.kernel().data().clone(), true, mask);
+        bias = op.bias() == null ? null : new Param(node, "bias", op.bias().data().clone(), false, null);
+    }
+
+    @Override
+    void forward(float[] x, float[] y, int n) {
+        final float[] k = kernel.w;
+        final int cin = in.c();
+        final int cout = out.c();
+        final int ycs = out.cs();
+        for (int b = 0; b < n; b++) {
+            int xb = b * inSize;
+            int yb = b * outSize;
+            for (int oh = 0; oh < out.h(); oh++) {
+                for (int ow = 0; ow < out.w(); ow++) {
+                    int yo = yb + oh * out.hs() + ow * out.ws();
+                    for (int co = 0; co < cout; co++) {
+                        y[yo + co * ycs] = bias == null ? 0f : bias.w[co];
+                    }
+                    for (int i = 0; i < kh; i++) {
+                        int ih = oh * sh - ph + i * dh;
+                        if (ih < 0 || ih >= in.h()) {
+                            continue;
+                        }
+                        for (int j = 0; j < kw; j++) {
+                            int iw = ow * sw - pw + j * dw;
+                            if (iw < 0 || iw >= in.w()) {
+                                continue;
+                            }
+                            int xo = xb + ih * in.hs() + iw * in.ws();
+                            int ko = (i * kw + j) * cin * cout;
+                            for (int ci = 0; ci < cin; ci++) {
+                                float xv = x[xo + ci * in.cs()];
+                                if (xv == 0f) {
+                                    continue;
+                                }
+                                int kk = ko + ci * cout;
+                                if (ycs == 1) {
+                                    for (int co = 0; co < cout; co++) {
+                                        y[yo + co] += xv * k[kk + co];
+                                    }
+                                } else {
+                                    for (int co = 0; co < cout; co++) {
+                                        y[yo + co * ycs] += xv * k[kk + co];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    void backward(float[] x, float[] y, float[] dy, float[] dx, int n) {
+        final float[] k = kernel.w;
+        final float[] gk = kernel.g;
+        final int cin = in.c();
+        final int cout = out.c();
+        final int ycs = out.cs();
+        if (dx != null) {
+            java.util.Arrays.fill(dx, 0, n * inSize, 0f);
+        }
+        float[] d = new float[cout];
+        for (int b = 0; b < n; b++) {
+            int xb = b * inSize;
+            int yb = b * outSize;
+            for (int oh = 0; oh < out.h(); oh++) {
+                for (int ow = 0; ow < out.w(); ow++) {
+                    int yo = yb + oh * out.hs() + ow * out.ws();
+                    boolean any = false;
+                    for (int co = 0; co < cout; co++) {
+                        d[co] = dy[yo + co * ycs];
+                        any |= d[co] != 0f;
+                    }
+                    if (!any) {
+                        continue; // e.g. behind a ReLU that was off, or a max-pool position that lost
+                    }
+                    if (bias != null) {
+                        for (int co = 0; co < cout; co++) {
+                            bias.g[co] += d[co];
+                        }
+                    }
+                    for (int i = 0; i < kh; i++) {
+                        int ih = oh * sh - ph + i * dh;
+                        if (ih < 0 || ih >= in.h()) {
+                            continue;
+                        }
+                        for (int j = 0; j < kw; j++) {
+                            int iw = ow * sw - pw + j * dw;
+                            if (iw < 0 || iw >= in.w()) {
+                                continue;
+                            }
+                            int xo = xb + ih * in.hs() + iw * in.ws();
+                            int ko = (i * kw + j) * cin * cout;
+                            for (int ci = 0; ci < cin; ci++) {
+                                int xi = xo + ci * in.cs();
+                                float xv = x[xi];
+                                int kk = ko + ci * cout;
+                                if (xv != 0f) {
+                                    for (int co = 0; co < cout; co++) {
+                                        gk[kk + co] += xv * d[co];
+                                    }
+                                }
+                                if (dx != null) {
+                                    float s = 0f;
+                                    for (int co = 0; co < cout; co++) {
+                                        s += k[kk + co] * d[co];
+                                    }
+                                    dx[xi] += s;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    List<Param> params() {
+        List<Param> p = new ArrayList<>(2);
+        p.add(kernel);
+        if (bias != null) {
+            p.add(bias);
+        }
+        return p;
+    }
+
+    @Override
+    Op toOp(Op original) {
+        Ops.Conv c = (Ops.Conv) original;
+        Tensor k = Tensor.of(kernel.w.clone(), c.kernel().shape());
+        Tensor b = bias == null ? null : Tensor.of(bias.w.clone(), c.bias().shape());
+        return new Ops.Conv(k, b, c.strides(), c.dilations(), c.padsBegin(), c.padsEnd(), c.groups(), c.layout());
+    }
+}
