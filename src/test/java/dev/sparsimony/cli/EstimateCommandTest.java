@@ -151,4 +151,27 @@ class EstimateCommandTest {
         assertEquals(0, code);
         assertTrue(out.toString().contains("total"), out.toString());
     }
+
+    @Test
+    void layerTheTargetCannotMapAndExtraDevices() throws Exception {
+        dev.sparsimony.engine.model.Ops.Conv c = new dev.sparsimony.engine.model.Ops.Conv(
+                dev.sparsimony.engine.model.Tensor.zeros(3, 3, 2, 4), null, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}, 1, dev.sparsimony.engine.model.Layout.CHANNELS_LAST);
+        dev.sparsimony.engine.model.Model m = new dev.sparsimony.engine.model.Model("c",
+                java.util.List.of(new dev.sparsimony.engine.model.ValueInfo("x", new int[] {-1, 8, 8, 2})),
+                java.util.List.of(new dev.sparsimony.engine.model.Node("conv", c, java.util.List.of("x"))),
+                java.util.List.of("conv"));
+        Path d = dir.resolve("conv");
+        ProjectFormat.write(m, d);
+        String conv = d.resolve(ProjectFormat.MANIFEST).toString();
+        assertError(run(conv, "--target", "eie"),
+                "error: layer 'conv' (Conv2D) cannot be mapped to EIE: it accelerates fully connected layers only");
+        Path devices = dir.resolve("devices.json");
+        Files.writeString(devices, "{\"devices\": [{\"name\": \"tiny\", \"dsp\": 2, \"bram18\": 1,"
+                + " \"lut\": 100, \"ff\": 100, \"source\": \"test\"}]}");
+        Run r = run(model.toString(), "--target", "tiny", "--devices", devices.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("DOES NOT FIT:"), r.out());
+        assertTrue(r.out().contains("  DSP: "), r.out());
+    }
 }

@@ -218,13 +218,13 @@ public final class CompiledModel implements AutoCloseable {
                 throw new ModelException("model '" + model.name() + "' has no layer named '" + s + "'");
             }
         }
+        if (nodes.contains(inputName) && n > 0) {
+            // a copy of the caller's data: the input buffer itself may be overwritten in place by the first op
+            captured.put(inputName, java.util.Arrays.copyOf(x, n * inputSize));
+        }
         Plan p = execute(x, n, want, captured);
         if (p == null) {
             nodes.forEach(s -> captured.put(s, new float[0]));
-            return captured;
-        }
-        if (nodes.contains(inputName)) {
-            captured.put(inputName, NdUtil.toFloats(p.value(inputName)));
         }
         return captured;
     }

@@ -76,7 +76,7 @@ public final class Inference {
         int[] sample = CompiledModel.sampleShape(in);
         checkWidth(in, sample, x);
         int n = x.dim(0);
-        int chunk = Math.max(1, Math.min(n, CHUNK));
+        int chunk = Math.max(1, Math.min(n, chunkFor(model)));
         CompiledModel cm;
         try {
             cm = CompiledModel.compile(model, chunk);
@@ -124,6 +124,37 @@ public final class Inference {
             System.arraycopy(os, 0, shape, 1, os.length);
             return new Tensor(shape, out);
         }
+    }
+
+    /** Native memory aimed at per predict chunk (activations plus the largest im2col buffer). */
+    static final long CHUNK_BYTES = 512L << 20;
+
+    /**
+     * Samples per chunk: {@link #CHUNK}, fewer when one sample's activations (plus the largest window-column
+     * buffer of a Conv/Pool) would exceed {@link #CHUNK_BYTES} at that batch (large CNNs).
+     */
+    static int chunkFor(Model model) {
+        Map<String, int[]> shapes;
+        try {
+            shapes = model.inferShapes(1);
+        } catch (RuntimeException e) {
+            return CHUNK; // the real compile reports the problem
+        }
+        long values = 0;
+        for (int[] s : shapes.values()) {
+            values += Tensor.numel(s);
+        }
+        long cols = 0;
+        for (dev.sparsimony.engine.model.Node node : model.nodes()) {
+            long outSize = Tensor.numel(shapes.get(node.name()));
+            if (node.op() instanceof dev.sparsimony.engine.model.Ops.Conv c) {
+                cols = Math.max(cols, outSize / c.outChannels() * c.matrixRows() * c.groups());
+            } else if (node.op() instanceof dev.sparsimony.engine.model.Ops.Pool p) {
+                cols = Math.max(cols, outSize * Tensor.numel(p.kernel()));
+            }
+        }
+        long perSample = Math.max(1, 4 * (values + cols));
+        return (int) Math.max(1, Math.min(CHUNK, CHUNK_BYTES / perSample));
     }
 
     /** Throws the user-facing width error when the data does not match the model input. */

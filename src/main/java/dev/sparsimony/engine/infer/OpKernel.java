@@ -54,8 +54,10 @@ public interface OpKernel<O extends Op> {
      *
      * @param weights the op's named weights as INDArrays of the IR shape (same buffers across calls; they are
      *                updated in place by {@link CompiledModel#setWeight})
+     * @param scratch temporary buffers shared with the other steps of the plan (valid during {@link Step#run})
      */
-    record Context(String node, INDArray[] inputs, INDArray output, Map<String, INDArray> weights) {
+    record Context(String node, INDArray[] inputs, INDArray output, Map<String, INDArray> weights,
+                   Scratch scratch) {
         public INDArray input(int i) {
             return inputs[i];
         }

@@ -29,6 +29,7 @@ final class Plan {
     private final INDArray[] outputs;
     private final Map<String, INDArray> values = new HashMap<>();
     private final Map<String, int[]> shapes = new HashMap<>();
+    private final Scratch scratch = new Scratch();
 
     Plan(Model model, Map<String, int[]> inputShapes, WeightStore weights) {
         List<Node> ns = model.nodes();
@@ -101,7 +102,7 @@ final class Plan {
             values.put(n.name(), out);
             outputs[i] = out;
             try {
-                steps[i] = kernel.prepare(op, new OpKernel.Context(n.name(), ins, out, weights.of(n.name())));
+                steps[i] = kernel.prepare(op, new OpKernel.Context(n.name(), ins, out, weights.of(n.name()), scratch));
             } catch (ModelException e) {
                 throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): " + e.getMessage(), e);
             }

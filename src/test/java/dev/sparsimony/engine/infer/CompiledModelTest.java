@@ -101,4 +101,16 @@ class CompiledModelTest {
         }
         assertClose(ref.data(), Inference.predict(m, x).data(), 1e-6f);
     }
+
+    @Test
+    void capturedInputIsTheCallersDataEvenWhenTheFirstOpWorksInPlace() {
+        Model m = chain(s(-1, 2), Ops.Activation.of(ActivationKind.RELU), new Ops.Dense(t(s(2, 1), 1, 1), null));
+        try (CompiledModel cm = CompiledModel.compile(m, 2)) {
+            float[] x = {-1, 2, 3, -4};
+            Map<String, float[]> cap = cm.forwardCapture(x, 2, Set.of("x", "n1"));
+            assertArrayEquals(x, cap.get("x"));
+            assertArrayEquals(new float[] {0, 2, 3, 0}, cap.get("n1"));
+            assertClose(new float[] {2, 3}, cm.forward(x, 2), 0);
+        }
+    }
 }

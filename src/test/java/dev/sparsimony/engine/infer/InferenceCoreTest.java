@@ -129,4 +129,36 @@ class InferenceCoreTest {
         Model m = chain(s(-1, 2), dense2x3());
         assertThrows(ModelException.class, () -> Inference.run(m, Map.of()));
     }
+
+    @Test
+    void chunkShrinksForLargeFeatureMaps() {
+        Ops.Conv big = new Ops.Conv(Tensor.zeros(3, 3, 64, 64), null, s(1, 1), s(1, 1), s(1, 1), s(1, 1), 1,
+                dev.sparsimony.engine.model.Layout.CHANNELS_LAST);
+        Model m = chain(s(-1, 224, 224, 64), big);
+        int chunk = Inference.chunkFor(m);
+        assertTrue(chunk >= 1 && chunk < 16, "chunk " + chunk);
+        assertEquals(Inference.CHUNK, Inference.chunkFor(chain(s(-1, 16), new Ops.Dense(Tensor.zeros(16, 3), null))));
+    }
+
+    @Test
+    void kernelsCanBeReplacedThroughTheRegistry() {
+        OpKernel<?> original = Kernels.forOp(new Ops.Identity());
+        try {
+            Kernels.register(new OpKernel<Ops.Identity>() {
+                @Override
+                public Class<Ops.Identity> opType() {
+                    return Ops.Identity.class;
+                }
+
+                @Override
+                public Step prepare(Ops.Identity op, Context ctx) {
+                    return () -> ctx.output().assign(ctx.input(0)).muli(2);
+                }
+            });
+            assertClose(new float[] {2, 4}, run(chain(s(-1, 2), new Ops.Identity()), t(s(1, 2), 1, 2)).data(), 0);
+        } finally {
+            Kernels.register(original);
+        }
+        assertClose(new float[] {1, 2}, run(chain(s(-1, 2), new Ops.Identity()), t(s(1, 2), 1, 2)).data(), 0);
+    }
 }

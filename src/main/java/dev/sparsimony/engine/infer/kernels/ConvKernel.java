@@ -40,7 +40,7 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
             oSpatial[i] = (int) out.size(layout.spatialAxis(out.rank(), i));
         }
         Im2Col im = new Im2Col(in, layout, op.kernelSize(), op.strides(), op.dilations(), op.padsBegin(),
-                op.padsEnd(), 0f, oSpatial);
+                op.padsEnd(), 0f, oSpatial, ctx.scratch());
         int g = op.groups();
         long cg = op.inChannelsPerGroup();
         long cOut = op.outChannels();

@@ -1,5 +1,6 @@
 package dev.sparsimony.engine.infer.kernels;
 
+import dev.sparsimony.engine.infer.Scratch;
 import dev.sparsimony.engine.model.Layout;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.convolution.Convolution;
@@ -34,7 +35,7 @@ final class Im2Col {
      * @param oSpatial output spatial sizes
      */
     Im2Col(INDArray in, Layout layout, int[] k, int[] s, int[] d, int[] pb, int[] pe, float padValue,
-           int[] oSpatial) {
+           int[] oSpatial, Scratch scratch) {
         boolean oneD = k.length == 1;
         INDArray x4 = toNchw(in, layout);
         n = x4.size(0);
@@ -67,7 +68,7 @@ final class Im2Col {
                     NDArrayIndex.interval(pl, pl + w));
         }
         source = x4;
-        cols = NdUtil.zeros(n, c, kh, kw, oh, ow);
+        cols = scratch.get(0, n, c, kh, kw, oh, ow);
     }
 
     /** The input as a [N, C, H, W] view (permuted for channels-last, height 1 for 1-D maps). */
@@ -82,7 +83,7 @@ final class Im2Col {
         return layout == Layout.CHANNELS_FIRST ? in : in.permute(0, 3, 1, 2);
     }
 
-    /** Refreshes {@link #cols} from the current input values. */
+    /** Refreshes {@link #cols} (a shared scratch view: valid until the next step) from the current input. */
     void run() {
         if (interior != null) {
             interior.assign(source);

@@ -40,7 +40,7 @@ public final class PoolKernel implements OpKernel<Ops.Pool> {
         int[] ones = new int[r];
         java.util.Arrays.fill(ones, 1);
         Im2Col im = new Im2Col(in, layout, op.kernel(), op.strides(), ones, op.padsBegin(), op.padsEnd(),
-                max ? Float.NEGATIVE_INFINITY : 0f, oSpatial);
+                max ? Float.NEGATIVE_INFINITY : 0f, oSpatial, ctx.scratch());
         boolean cf = layout == Layout.CHANNELS_FIRST;
         INDArray red = cf ? NdUtil.view(out, im.n, im.c, im.oh, im.ow) : NdUtil.zeros(im.n, im.c, im.oh, im.ow);
         INDArray outDst = cf ? null : NdUtil.view(out, im.n, im.oh, im.ow, im.c);

@@ -27,10 +27,12 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
     private final HdfFile file;
     private final Group weightsRoot;
     private final String fileName;
+    private final long fileSize;
 
-    private KerasH5(HdfFile file, String fileName) {
+    private KerasH5(HdfFile file, String fileName, long fileSize) {
         this.file = file;
         this.fileName = fileName;
+        this.fileSize = fileSize;
         Node mw = child(file, "model_weights");
         this.weightsRoot = mw instanceof Group g ? g : file;
     }
@@ -48,7 +50,18 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
                     + (e.getMessage() == null ? "" : ": " + KerasImporter.oneLine(e.getMessage())) + ")", e);
         }
         try {
-            return new KerasH5(f, name);
+            // the superblock records where the file ends; a shorter file lost its tail (interrupted copy or download)
+            io.jhdf.Superblock sb = f.getHdfBackingStorage().getSuperblock();
+            long expected = sb.getBaseAddressByte() + sb.getEndOfFileAddress();
+            long actual = Files.size(path);
+            if (expected > actual && expected > 0) {
+                throw new ModelException(name + " is truncated: it has " + actual + " bytes, its HDF5 header says "
+                        + expected);
+            }
+            return new KerasH5(f, name, actual);
+        } catch (ModelException e) {
+            f.close();
+            throw e;
         } catch (RuntimeException e) {
             f.close();
             throw new ModelException(name + " is a damaged HDF5 file (" + e.getClass().getSimpleName()
@@ -189,6 +202,16 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
         int[] shape = ds.getDimensions();
         if (ds.isScalar()) {
             shape = new int[0];
+        }
+        // a damaged header can claim any size: check before allocating (Keras writes weights uncompressed)
+        long count = ds.getSize();
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new ModelException(fileName + ": weight '" + weightName + "' of layer '" + layerName + "' claims "
+                    + count + " values, more than one tensor can hold");
+        }
+        if (ds.getFilters().isEmpty() && ds.getSizeInBytes() > fileSize) {
+            throw new ModelException(fileName + " is damaged or truncated: weight '" + weightName + "' of layer '"
+                    + layerName + "' claims " + ds.getSizeInBytes() + " bytes, the file has " + fileSize);
         }
         Object flat = ds.isScalar() ? ds.getData() : ds.getDataFlat();
         float[] v;

@@ -237,15 +237,17 @@ class KerasImporterTest {
         cnnWeights().writeFullModel(full, CNN);
         byte[] b = Files.readAllBytes(full);
         Path cut = dir.resolve("cut.h5");
+        int saidTruncated = 0;
         for (int n = 8; n < b.length; n += Math.max(1, b.length / 40)) {
             Files.write(cut, Arrays.copyOf(b, n));
-            try {
-                ModelFiles.load(cut);
-            } catch (ModelException e) {
-                assertFalse(e.getMessage().contains("\n"), e.getMessage());
-                assertTrue(e.getMessage().startsWith("cut.h5"), e.getMessage());
+            ModelException e = assertThrows(ModelException.class, () -> ModelFiles.load(cut));
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cut.h5"), e.getMessage());
+            if (e.getMessage().startsWith("cut.h5 is truncated: it has " + n + " bytes, its HDF5 header says ")) {
+                saidTruncated++;
             }
         }
+        assertTrue(saidTruncated > 30, "truncation recognised in " + saidTruncated + " of 40 cuts");
     }
 
     /** Random byte flips in a valid file: a model or a one-line ModelException, never another exception. */
