@@ -9,6 +9,7 @@ import dev.sparsimony.app.model.RecentFiles;
 import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.app.prune.PruneViewModel;
 import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.report.LayerSummary;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
@@ -18,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +62,7 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper modelName = new ReadOnlyStringWrapper(this, "modelName", "no model");
     private final ReadOnlyStringWrapper parameterText = new ReadOnlyStringWrapper(this, "parameterText", "–");
     private final ReadOnlyStringWrapper sparsityText = new ReadOnlyStringWrapper(this, "sparsityText", "–");
+    private final ReadOnlyStringWrapper storageText = new ReadOnlyStringWrapper(this, "storageText", "–");
     private final ReadOnlyStringWrapper dataText = new ReadOnlyStringWrapper(this, "dataText", "no data");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Ready");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
@@ -212,22 +216,29 @@ public final class MainViewModel {
             return;
         }
         List<LayerRow> rows = new ArrayList<>();
+        Map<String, Integer> bits = new HashMap<>();
+        DesignResult design = prune.designProperty().get();
+        if (design != null) {
+            design.layers().forEach(l -> bits.put(l.layer(), l.bitsPerWeight()));
+        }
         try {
             for (LayerSummary ls : LayerSummary.of(m)) {
-                rows.add(row(ls));
+                rows.add(row(ls, bits.get(ls.name())));
             }
         } catch (ModelException e) {
             status.set("Cannot list the layers: " + e.getMessage());
         }
         layers.setAll(rows);
         sparsityText.set(String.format("%.1f %%", 100 * m.kernelSparsity()));
+        storageText.set(design == null ? "–" : String.format("%,.1f KiB (%.1f×)",
+                design.storage().bestBits() / 8.0 / 1024, design.storage().compressionRatio()));
         refreshDetail();
     }
 
-    private static LayerRow row(LayerSummary s) {
+    private static LayerRow row(LayerSummary s, Integer designBits) {
         String shape = s.outputShape() == null ? "?" : shapeWithoutBatch(s.outputShape());
-        // float models: 32-bit weights until a quantization design point says otherwise
-        int bits = s.parameters() == 0 ? 0 : 32;
+        // float models: 32-bit weights unless the design point quantizes them
+        int bits = s.parameters() == 0 ? 0 : designBits != null ? designBits : 32;
         return new LayerRow(s.name(), s.type(), shape, s.parameters(), s.prunable() ? s.sparsity() : Double.NaN,
                 bits, s.prunable());
     }
@@ -246,7 +257,7 @@ public final class MainViewModel {
             detail.set(null);
             return;
         }
-        detail.set(LayerDetail.of(s.model().node(name), m.node(name)));
+        detail.set(LayerDetail.of(s.model().node(name), m.node(name), prune.structuresProperty().get().get(name)));
     }
 
     public void shutdown() {
@@ -282,6 +293,11 @@ public final class MainViewModel {
 
     public ReadOnlyStringProperty sparsityTextProperty() {
         return sparsityText.getReadOnlyProperty();
+    }
+
+    /** Best storage of the weights for the current design point and its ratio to 32-bit dense, or "–". */
+    public ReadOnlyStringProperty storageTextProperty() {
+        return storageText.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty dataTextProperty() {

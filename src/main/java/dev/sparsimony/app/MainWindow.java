@@ -3,6 +3,7 @@ package dev.sparsimony.app;
 import dev.sparsimony.app.layer.LayerDetailView;
 import dev.sparsimony.app.layer.LayerTable;
 import dev.sparsimony.app.model.ModelSession;
+import dev.sparsimony.app.prune.DesignBar;
 import dev.sparsimony.app.prune.PrunePanel;
 import java.io.File;
 import java.nio.file.Path;
@@ -52,7 +53,9 @@ public final class MainWindow extends BorderPane {
         setId("main-window");
 
         prunePanel = new PrunePanel(vm.prune());
-        VBox top = new VBox(menuBar(), prunePanel);
+        prunePanel.slider().disableProperty().bind(Bindings.equal("knapsack",
+                vm.prune().settings().selectionProperty()));
+        VBox top = new VBox(menuBar(), prunePanel, new DesignBar(vm.prune()));
         setTop(top);
 
         table = new LayerTable(vm.layers(), vm.selectedLayerProperty());
@@ -153,6 +156,7 @@ public final class MainWindow extends BorderPane {
             ModelSession s = vm.sessionProperty().get();
             return s == null || !s.hasData() ? "QUALITY" : s.qualityName().toUpperCase(Locale.ROOT);
         }, vm.sessionProperty()));
+        addFact(g, 3, "Storage", vm.storageTextProperty(), "summary-storage");
         Label data = new Label();
         data.setId("summary-data");
         data.getStyleClass().add("hint");

@@ -90,9 +90,28 @@ public class SparsimonyApp extends Application {
     }
 
     /**
-     * {@code -Dsparsimony.gui.sparsity=P} sets the slider to P % once the first model is open (demos, screenshots).
+     * For demos and screenshots: {@code -Dsparsimony.gui.sparsity=P} sets the slider to P % once the first model is
+     * open; {@code sparsimony.gui.granularity}, {@code .params}, {@code .selection}, {@code .bits} preset the
+     * design-point bar.
      */
     private void applyInitialSparsity() {
+        var settings = vm.prune().settings();
+        String g = System.getProperty("sparsimony.gui.granularity");
+        if (g != null) {
+            settings.granularityProperty().set(g);
+        }
+        String params = System.getProperty("sparsimony.gui.params");
+        if (params != null) {
+            settings.paramsProperty().set(params);
+        }
+        String sel = System.getProperty("sparsimony.gui.selection");
+        if (sel != null) {
+            settings.selectionProperty().set(sel);
+        }
+        String bits = System.getProperty("sparsimony.gui.bits");
+        if (bits != null) {
+            settings.weightBitsProperty().set(Integer.parseInt(bits));
+        }
         String p = System.getProperty("sparsimony.gui.sparsity");
         if (p == null) {
             return;

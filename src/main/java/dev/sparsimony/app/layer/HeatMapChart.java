@@ -30,6 +30,24 @@ public final class HeatMapChart extends VBox {
             new Stop(0.0, Color.web("#e4e7eb")), new Stop(0.02, Color.web("#c9d2dc")),
             new Stop(1.0, Color.web("#1e3a5f")));
 
+    /**
+     * Structures: {@link LayerDetail#STRUCTURE_COLOURS} hues, light when pruned (lower half of the scale), dark
+     * when kept (upper half); discrete steps, so neighbouring structures stay apart.
+     */
+    public static final ColorGradient STRUCTURES = discrete("structures",
+            "#e3e8ef", "#f1e4d8", "#e0ece4", "#ece2ee", "#f3efd6", "#dde9f0",
+            "#1e3a5f", "#9a4a1c", "#2f6b45", "#6a3d7a", "#8a7420", "#2c6f8f");
+
+    private static ColorGradient discrete(String name, String... colours) {
+        java.util.List<Stop> stops = new java.util.ArrayList<>();
+        for (int i = 0; i < colours.length; i++) {
+            Color c = Color.web(colours[i]);
+            stops.add(new Stop((double) i / colours.length, c));
+            stops.add(new Stop((i + 1.0) / colours.length - 1e-6, c));
+        }
+        return new ColorGradient(name, stops);
+    }
+
     private final XYChart chart;
     private final DefaultNumericAxis xAxis = new DefaultNumericAxis("output", null);
     private final DefaultNumericAxis yAxis = new DefaultNumericAxis("input", null);
@@ -82,6 +100,14 @@ public final class HeatMapChart extends VBox {
         yAxis.setAutoRanging(true);
         renderer.getDatasets().setAll(dataSet);
         chart.invalidate();
+    }
+
+    public void setGradient(ColorGradient gradient, String zName) {
+        if (renderer.getColorGradient() != gradient) {
+            renderer.setColorGradient(gradient);
+        }
+        zAxis.setName(zName);
+        zAxis.setVisible(!zName.isEmpty());
     }
 
     public void clear() {

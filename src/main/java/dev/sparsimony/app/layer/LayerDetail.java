@@ -2,6 +2,7 @@ package dev.sparsimony.app.layer;
 
 import dev.sparsimony.engine.model.Node;
 import dev.sparsimony.engine.model.Tensor;
+import dev.sparsimony.engine.prune.StructureMap;
 
 /**
  * What the layer views draw for one prunable layer, as primitive arrays ready for ChartFX (no boxing, no copies
@@ -20,11 +21,17 @@ import dev.sparsimony.engine.model.Tensor;
  * @param binCentres  histogram bin centres over [-zLimit, zLimit]
  * @param keptCounts  kept (non-zero) weights per bin
  * @param prunedCounts pruned weights per bin, at their original (unpruned) values
+ * @param granularity  granularity of {@code structures}, or null
+ * @param structures   per grid cell: {@code colour + (kept ? STRUCTURE_COLOURS : 0)} where colour cycles over
+ *                     {@link #STRUCTURE_COLOURS} neighbouring structures, or null without a structure map
  */
 public record LayerDetail(String layer, String kind, String weightShape, int rows, int cols, int gridRows,
                           int gridCols, int rowStep, int colStep, double[] x, double[] y, double[] weights,
                           double[] kept, double zLimit, double[] binCentres, double[] keptCounts,
-                          double[] prunedCounts, long total, long keptTotal) {
+                          double[] prunedCounts, long total, long keptTotal, String granularity,
+                          double[] structures) {
+    /** Distinct colours used to tell neighbouring structures apart. */
+    public static final int STRUCTURE_COLOURS = 6;
     /** Largest grid side drawn without reduction; keeps heat maps fast for large conv kernels. */
     public static final int MAX_CELLS = 256;
     public static final int BINS = 61;
@@ -35,6 +42,14 @@ public record LayerDetail(String layer, String kind, String weightShape, int row
 
     /** Computes the views' data from a layer before and after pruning (same node name, same kernel shape). */
     public static LayerDetail of(Node original, Node current) {
+        return of(original, current, null);
+    }
+
+    /**
+     * As {@link #of(Node, Node)}, also colouring the cells by pruning structure ({@code map} from the engine's
+     * granularity, same matrix view as the kernel), or without when {@code map} is null.
+     */
+    public static LayerDetail of(Node original, Node current, StructureMap map) {
         Tensor k0 = original.op().weights().get("kernel");
         Tensor k1 = current.op().weights().get("kernel");
         if (k0 == null || k1 == null) {
@@ -100,9 +115,100 @@ public record LayerDetail(String layer, String kind, String weightShape, int row
                 prunedCounts[bin(w0[i], zLimit, width)]++;
             }
         }
+        double[] structures = null;
+        if (map != null && map.rows() == rows && map.cols() == cols) {
+            // a reduced cell shows the structure of its first weight
+            int[] cellIds = new int[gr * gc];
+            for (int r = 0; r < gr; r++) {
+                for (int c = 0; c < gc; c++) {
+                    cellIds[r * gc + c] = map.structureOf()[(r * rowStep) * cols + c * colStep];
+                }
+            }
+            int[] colour = colours(cellIds, gr, gc, map.count());
+            structures = new double[gr * gc];
+            for (int i = 0; i < cellIds.length; i++) {
+                int id = cellIds[i];
+                boolean kept = keptCells[i] >= 0.5;
+                structures[i] = (id < 0 ? 0 : colour[id]) + (kept ? STRUCTURE_COLOURS : 0) + 0.5;
+            }
+        }
         return new LayerDetail(original.name(), original.op().kind(), k0.shapeString(), rows, cols, gr, gc,
                 rowStep, colStep, x, y, weights, keptCells, zLimit, centres, keptCounts, prunedCounts, w0.length,
-                keptTotal);
+                keptTotal, map == null ? null : map.granularity(), structures);
+    }
+
+    /**
+     * Colours structures so that structures touching on the grid differ (greedy colouring of the adjacency graph in
+     * id order; falls back to id modulo the palette when a structure has more differently coloured neighbours).
+     */
+    static int[] colours(int[] cellIds, int gr, int gc, int count) {
+        int[] colour = new int[count];
+        java.util.Arrays.fill(colour, -1);
+        // neighbour pairs (a < b), packed into longs, sorted and de-duplicated
+        long[] pairs = new long[2 * cellIds.length];
+        int np = 0;
+        for (int r = 0; r < gr; r++) {
+            for (int c = 0; c < gc; c++) {
+                int a = cellIds[r * gc + c];
+                if (a < 0) {
+                    continue;
+                }
+                if (c + 1 < gc) {
+                    np = addPair(pairs, np, a, cellIds[r * gc + c + 1]);
+                }
+                if (r + 1 < gr) {
+                    np = addPair(pairs, np, a, cellIds[(r + 1) * gc + c]);
+                }
+            }
+        }
+        long[] sorted = java.util.Arrays.copyOf(pairs, np);
+        java.util.Arrays.sort(sorted);
+        // adjacency in both directions (CSR)
+        int[] degree = new int[count + 1];
+        long prev = -1;
+        int ne = 0;
+        for (long p : sorted) {
+            if (p != prev) {
+                degree[(int) (p >>> 32)]++;
+                degree[(int) p]++;
+                sorted[ne++] = p;
+                prev = p;
+            }
+        }
+        int[] start = new int[count + 1];
+        for (int i = 0; i < count; i++) {
+            start[i + 1] = start[i] + degree[i];
+        }
+        int[] fill = start.clone();
+        int[] adj = new int[start[count]];
+        for (int e = 0; e < ne; e++) {
+            int a = (int) (sorted[e] >>> 32);
+            int b = (int) sorted[e];
+            adj[fill[a]++] = b;
+            adj[fill[b]++] = a;
+        }
+        for (int id = 0; id < count; id++) {
+            int used = 0;
+            for (int k = start[id]; k < start[id + 1]; k++) {
+                int nc = colour[adj[k]];
+                if (nc >= 0) {
+                    used |= 1 << nc;
+                }
+            }
+            int free = Integer.numberOfTrailingZeros(~used);
+            colour[id] = free < STRUCTURE_COLOURS ? free : id % STRUCTURE_COLOURS;
+        }
+        return colour;
+    }
+
+    private static int addPair(long[] pairs, int np, int a, int b) {
+        if (b < 0 || a == b) {
+            return np;
+        }
+        int lo = Math.min(a, b);
+        int hi = Math.max(a, b);
+        pairs[np] = ((long) lo << 32) | hi;
+        return np + 1;
     }
 
     private static int bin(double v, double zLimit, double width) {

@@ -86,8 +86,16 @@ public final class LayerDetailView extends VBox {
                 ? String.format("  (blocks of %d×%d)", d.rowStep(), d.colStep()) : "";
         weights.setTitle("Weights  [" + d.rows() + " × " + d.cols() + "]" + reduced);
         weights.show(d.layer(), d.x(), d.y(), d.weights(), -d.zLimit(), d.zLimit());
-        mask.setTitle(String.format("Sparsity mask  (%.1f %% pruned)", 100 * d.sparsity()));
-        mask.show(d.layer() + " mask", d.x(), d.y(), d.kept(), 0, 1);
+        if (d.structures() != null) {
+            mask.setTitle(String.format("Structures: %s  (%.1f %% pruned; dark = kept)", d.granularity(),
+                    100 * d.sparsity()));
+            mask.setGradient(HeatMapChart.STRUCTURES, "");
+            mask.show(d.layer() + " structures", d.x(), d.y(), d.structures(), 0, 2 * LayerDetail.STRUCTURE_COLOURS);
+        } else {
+            mask.setTitle(String.format("Sparsity mask  (%.1f %% pruned)", 100 * d.sparsity()));
+            mask.setGradient(HeatMapChart.MASK, "kept fraction");
+            mask.show(d.layer() + " mask", d.x(), d.y(), d.kept(), 0, 1);
+        }
         histogram.show(d);
     }
 

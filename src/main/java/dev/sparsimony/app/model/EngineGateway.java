@@ -1,9 +1,13 @@
 package dev.sparsimony.app.model;
 
 import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.DesignPointEvaluator;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.prune.StructureMap;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +33,18 @@ public interface EngineGateway {
      * none, agreement with {@code reference} (the unpruned model).
      */
     Quality evaluate(Model candidate, Model reference, Dataset data);
+
+    /**
+     * An evaluator of design points on one model and data set (compiles the model once, caches rankings). Not
+     * thread-safe: the caller uses it from one thread and closes it.
+     */
+    DesignPointEvaluator designEvaluator(Model model, Dataset data);
+
+    /**
+     * The pruning structures of every prunable layer under a design point's granularity (for drawing), keyed by
+     * layer name; empty for unstructured pruning.
+     */
+    Map<String, StructureMap> structures(Model model, DesignPoint point);
 
     /** Starts the numeric runtime in the background so the first evaluation does not pay for it. */
     void warmUpAsync();

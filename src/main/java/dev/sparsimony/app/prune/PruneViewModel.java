@@ -3,7 +3,12 @@ package dev.sparsimony.app.prune;
 import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LatestOnlyRunner;
 import dev.sparsimony.app.model.ModelSession;
+import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.DesignPointEvaluator;
+import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.metric.Quality;
+import dev.sparsimony.engine.prune.StructureMap;
+import java.util.Map;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
 import java.util.function.Consumer;
@@ -24,8 +29,13 @@ import javafx.beans.property.SimpleDoubleProperty;
  * rapid changes (only the latest value is computed). JavaFX thread only, except the work handed to the runner.
  */
 public final class PruneViewModel {
-    /** One computed point: the sparsity asked for, the pruned model and its quality (null without data). */
-    public record Result(ModelSession session, double sparsity, Model pruned, Quality quality) {
+    /**
+     * One computed point: the sparsity asked for, the compressed model, its quality (null without data), the
+     * engine's full evaluation for design points (null for plain magnitude pruning) and the pruning structures of
+     * every prunable layer (empty for unstructured pruning).
+     */
+    public record Result(ModelSession session, double sparsity, Model pruned, Quality quality, DesignResult design,
+                         Map<String, StructureMap> structures) {
     }
 
     private final EngineGateway engine;
@@ -38,8 +48,16 @@ public final class PruneViewModel {
     private final ReadOnlyStringWrapper accuracyText = new ReadOnlyStringWrapper(this, "accuracyText", "–");
     private final ReadOnlyStringWrapper deltaText = new ReadOnlyStringWrapper(this, "deltaText", "");
     private final SparsityHistory history = new SparsityHistory();
+    private final ReadOnlyObjectWrapper<DesignResult> design = new ReadOnlyObjectWrapper<>(this, "design");
+    private final ReadOnlyObjectWrapper<Map<String, StructureMap>> structures =
+            new ReadOnlyObjectWrapper<>(this, "structures", Map.of());
+    private final ReadOnlyStringWrapper designError = new ReadOnlyStringWrapper(this, "designError", "");
+    private final DesignSettings settings = new DesignSettings();
     private final Consumer<String> errors;
     private boolean resetting;
+    // worker thread only: one evaluator per opened model and data (it compiles the model once)
+    private DesignPointEvaluator evaluator;
+    private ModelSession evaluatorSession;
 
     /**
      * @param session the opened model (read only here)
@@ -56,6 +74,9 @@ public final class PruneViewModel {
             }
         });
         session.addListener((obs, o, n) -> reset(n));
+        for (javafx.beans.Observable ob : settings.all()) {
+            ob.addListener(x -> schedule(sparsityPercent.get() / 100.0));
+        }
     }
 
     private void reset(ModelSession s) {
@@ -69,7 +90,13 @@ public final class PruneViewModel {
         history.reset(0);
         pruned.set(s == null ? null : s.model());
         computedSparsity.set(0);
+        design.set(null);
+        structures.set(Map.of());
+        designError.set("");
         setAccuracy(s, s == null ? null : s.baseline());
+        if (s != null && !settings.isPlain()) {
+            schedule(0); // the chosen granularity / quantization also applies to the new model
+        }
     }
 
     private void schedule(double sparsity) {
@@ -77,22 +104,69 @@ public final class PruneViewModel {
         if (s == null) {
             return;
         }
-        runner.submit(job -> {
-            job.progress(-1, "pruning");
-            Model p = sparsity <= 0 ? s.model() : engine.pruneGlobalMagnitude(s.model(), sparsity);
-            if (job.cancelled() || !s.hasData()) {
-                return new Result(s, sparsity, p, null);
+        if (settings.isPlain()) {
+            runner.submit(job -> plain(job, s, sparsity), this::apply, this::failed);
+            return;
+        }
+        DesignPoint point;
+        try {
+            point = settings.toDesignPoint(sparsity);
+        } catch (ModelException e) {
+            runner.cancel();
+            designError.set(e.getMessage());
+            return;
+        }
+        if (!s.hasData()) {
+            runner.cancel();
+            designError.set("structured pruning and quantization are measured on validation data: open some"
+                    + " with File > Open Data…");
+            return;
+        }
+        runner.submit(job -> designPoint(job, s, sparsity, point), this::apply, this::failed);
+    }
+
+    /** Global magnitude pruning of float weights (works without data). Worker thread. */
+    private Result plain(LatestOnlyRunner.Job job, ModelSession s, double sparsity) {
+        job.progress(-1, "pruning");
+        Model p = sparsity <= 0 ? s.model() : engine.pruneGlobalMagnitude(s.model(), sparsity);
+        if (job.cancelled() || !s.hasData()) {
+            return new Result(s, sparsity, p, null, null, Map.of());
+        }
+        job.progress(-1, "evaluating");
+        Quality q = sparsity <= 0 ? s.baseline() : engine.evaluate(p, s.model(), s.data());
+        return new Result(s, sparsity, p, q, null, Map.of());
+    }
+
+    /** Any design point through the engine's evaluator. Worker thread. */
+    private Result designPoint(LatestOnlyRunner.Job job, ModelSession s, double sparsity, DesignPoint point) {
+        if (evaluatorSession != s) {
+            if (evaluator != null) {
+                evaluator.close();
             }
-            job.progress(-1, "evaluating");
-            return new Result(s, sparsity, p, sparsity <= 0 ? s.baseline() : engine.evaluate(p, s.model(), s.data()));
-        }, this::apply, e -> errors.accept(e instanceof ModelException ? e.getMessage()
-                : "pruning failed: " + e));
+            evaluator = engine.designEvaluator(s.model(), s.data());
+            evaluatorSession = s;
+        }
+        job.progress(-1, "evaluating design point");
+        DesignPointEvaluator.Compressed c = evaluator.evaluateWithModel(point);
+        Map<String, StructureMap> maps = job.cancelled() ? Map.of() : engine.structures(s.model(), point);
+        return new Result(s, sparsity, c.model(), c.result().quality(), c.result(), maps);
+    }
+
+    private void failed(Throwable e) {
+        if (e instanceof ModelException && !settings.isPlain()) {
+            designError.set(e.getMessage()); // a bad parameter: shown beside the controls, not in a dialog
+        } else {
+            errors.accept(e instanceof ModelException ? e.getMessage() : "pruning failed: " + e);
+        }
     }
 
     private void apply(Result r) {
         if (r.session() != session.get()) {
             return; // a model opened meanwhile
         }
+        designError.set("");
+        design.set(r.design());
+        structures.set(r.structures());
         pruned.set(r.pruned());
         computedSparsity.set(r.sparsity());
         setAccuracy(r.session(), r.quality());
@@ -128,6 +202,25 @@ public final class PruneViewModel {
         if (!Double.isNaN(v)) {
             sparsityPercent.set(v);
         }
+    }
+
+    public DesignSettings settings() {
+        return settings;
+    }
+
+    /** The engine's evaluation of the last design point (null for plain magnitude pruning). */
+    public ReadOnlyObjectProperty<DesignResult> designProperty() {
+        return design.getReadOnlyProperty();
+    }
+
+    /** Pruning structures per prunable layer for the last result (empty for unstructured). */
+    public ReadOnlyObjectProperty<Map<String, StructureMap>> structuresProperty() {
+        return structures.getReadOnlyProperty();
+    }
+
+    /** Why the current design point cannot be computed (bad parameter, no data), or "". */
+    public ReadOnlyStringProperty designErrorProperty() {
+        return designError.getReadOnlyProperty();
     }
 
     public DoubleProperty sparsityPercentProperty() {

@@ -2,10 +2,13 @@ package dev.sparsimony.app.layer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsimony.engine.model.Node;
 import dev.sparsimony.engine.model.Ops;
 import dev.sparsimony.engine.model.Tensor;
+import dev.sparsimony.engine.prune.StructureMap;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -70,5 +73,43 @@ class LayerDetailTest {
         assertEquals(12, d.rows());
         assertEquals(4, d.cols());
         assertEquals(0.0, d.sparsity());
+    }
+
+    @Test
+    void touchingStructuresGetDifferentColours() {
+        // 4x6 grid of 2x2 blocks: ids 0..5, three blocks per row of blocks
+        int gr = 4;
+        int gc = 6;
+        int[] ids = new int[gr * gc];
+        for (int r = 0; r < gr; r++) {
+            for (int c = 0; c < gc; c++) {
+                ids[r * gc + c] = (r / 2) * 3 + c / 2;
+            }
+        }
+        int[] colour = LayerDetail.colours(ids, gr, gc, 6);
+        for (int r = 0; r < gr; r++) {
+            for (int c = 0; c < gc; c++) {
+                int a = ids[r * gc + c];
+                if (c + 1 < gc && ids[r * gc + c + 1] != a) {
+                    assertNotEquals(colour[a], colour[ids[r * gc + c + 1]]);
+                }
+                if (r + 1 < gr && ids[(r + 1) * gc + c] != a) {
+                    assertNotEquals(colour[a], colour[ids[(r + 1) * gc + c]]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void structureCellsEncodeColourAndKeptState() {
+        float[] w0 = {1, 2, 3, 4};
+        float[] w1 = {0, 0, 3, 4};
+        StructureMap rows = new StructureMap("rows", 2, 2, new int[] {0, 0, 1, 1}, 2);
+        LayerDetail d = LayerDetail.of(dense(w0, 2, 2), dense(w1, 2, 2), rows);
+        assertEquals("rows", d.granularity());
+        int k = LayerDetail.STRUCTURE_COLOURS;
+        assertTrue(d.structures()[0] < k, "row 0 pruned: light half of the scale");
+        assertTrue(d.structures()[2] >= k, "row 1 kept: dark half");
+        assertNotEquals(d.structures()[0] % k, d.structures()[2] % k);
     }
 }

@@ -10,7 +10,11 @@ import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.DesignPointEvaluator;
 import dev.sparsimony.engine.metric.Quality;
+import dev.sparsimony.engine.prune.StructureMap;
+import java.util.Map;
 import dev.sparsimony.engine.model.Model;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +63,16 @@ class PruneViewModelTest {
         @Override
         public Quality evaluate(Model model, Model reference, Dataset data) {
             return real.evaluate(model, reference, data);
+        }
+
+        @Override
+        public DesignPointEvaluator designEvaluator(Model model, Dataset data) {
+            return real.designEvaluator(model, data);
+        }
+
+        @Override
+        public Map<String, StructureMap> structures(Model model, DesignPoint point) {
+            return real.structures(model, point);
         }
 
         @Override
@@ -129,6 +143,40 @@ class PruneViewModelTest {
         assertEquals(fresh.model(), onFx(() -> vm.prunedProperty().get()));
         assertEquals("100.00 %", onFx(() -> vm.accuracyTextProperty().get()));
         assertEquals(false, onFx(() -> vm.canUndoProperty().get()));
+        vm.shutdown();
+    }
+
+    @Test
+    void designPointsGoThroughTheEngineAndCarryStructures() throws Exception {
+        GatedEngine engine = new GatedEngine();
+        engine.gate.countDown();
+        SimpleObjectProperty<ModelSession> session = new SimpleObjectProperty<>();
+        List<String> dialogs = new CopyOnWriteArrayList<>();
+        PruneViewModel vm = onFx(() -> new PruneViewModel(engine, session, dialogs::add));
+        ModelSession s = demoSession(engine);
+        onFx(() -> session.set(s));
+        onFx(() -> {
+            vm.settings().granularityProperty().set("block");
+            vm.settings().paramsProperty().set("rows=2, cols=2");
+            vm.settings().weightBitsProperty().set(8);
+            vm.settings().weightIntegerBitsProperty().set(2);
+            vm.sparsityPercentProperty().set(50);
+        });
+        waitUntil(() -> !vm.computingProperty().get() && vm.designProperty().get() != null
+                && vm.computedSparsityProperty().get() == 0.5);
+        var design = onFx(() -> vm.designProperty().get());
+        assertEquals(8, design.layers().get(0).bitsPerWeight());
+        Map<String, StructureMap> maps = onFx(() -> vm.structuresProperty().get());
+        assertEquals(List.of("fc1", "fc2", "output"), List.copyOf(maps.keySet()));
+        assertEquals(16 * 64 / 4, maps.get("fc1").count(), "2x2 blocks");
+        assertEquals("", onFx(() -> vm.designErrorProperty().get()));
+
+        // a bad parameter is reported beside the controls, never as a dialog
+        onFx(() -> vm.settings().paramsProperty().set("rows=0, cols=2"));
+        waitUntil(() -> !vm.computingProperty().get() && !vm.designErrorProperty().get().isEmpty());
+        assertTrue(dialogs.isEmpty(), dialogs.toString());
+        onFx(() -> vm.settings().paramsProperty().set("rows=oops"));
+        assertTrue(onFx(() -> vm.designErrorProperty().get()).contains("must be a number"));
         vm.shutdown();
     }
 }

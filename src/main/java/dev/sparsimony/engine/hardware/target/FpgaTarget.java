@@ -81,8 +81,13 @@ public final class FpgaTarget implements HardwareTarget {
         s.put("lut_percent", e.lutPercent());
         s.put("ff_percent", e.ffPercent());
         s.put("lut_ff_uncertainty", e.lutFfUncertainty());
-        s.put("available", Map.of("DSP", (long) d.dsp(), "BRAM18", (long) d.bram18(), "LUT", (long) d.lut(),
-                "FF", (long) d.ff(), "URAM", (long) d.uram()));
+        Map<String, Object> available = new LinkedHashMap<>();
+        available.put("DSP", (long) d.dsp());
+        available.put("BRAM18", (long) d.bram18());
+        available.put("LUT", (long) d.lut());
+        available.put("FF", (long) d.ff());
+        available.put("URAM", (long) d.uram());
+        s.put("available", available);
         s.put("fits", e.fits());
         return new HardwareReport(d.name(), d.family() + " " + d.part(), COLUMNS, rows,
                 new HardwareReport.Row("total", "", t, ""), s, e.notes(), e.fitProblems());

@@ -47,6 +47,8 @@ final class KerasModelBuilder {
     /** Keras layer name -> IR value holding its output (after any inline activation). */
     private final Map<String, String> outputOf = new HashMap<>();
     private final Set<String> used = new HashSet<>();
+    /** Every Keras layer name of the model: generated node names (activations, chains) must avoid them. */
+    private final Set<String> reserved = new HashSet<>();
 
     private KerasModelBuilder(KerasWeights weights, String where, boolean keras3) {
         this.weights = weights;
@@ -73,6 +75,9 @@ final class KerasModelBuilder {
         KerasModelBuilder b = new KerasModelBuilder(weights, where, keras3);
         if (!layers.isArray()) {
             throw new ModelException(where + ": the Keras " + cls + " config has no \"layers\" list");
+        }
+        for (JsonNode l : layers) {
+            b.reserved.add(b.layerName(l));
         }
         List<String> outputs = switch (cls) {
             case "Sequential" -> b.sequential(layers);
@@ -783,7 +788,7 @@ final class KerasModelBuilder {
 
     private String unique(String base) {
         String n = base;
-        for (int i = 1; used.contains(n); i++) {
+        for (int i = 1; used.contains(n) || reserved.contains(n); i++) {
             n = base + "_" + i;
         }
         return n;

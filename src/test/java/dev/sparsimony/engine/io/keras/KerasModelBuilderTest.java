@@ -444,4 +444,45 @@ class KerasModelBuilderTest {
         }
         assertTrue(tried > 300, "cases tried: " + tried);
     }
+
+    /** A later layer named like a generated activation node keeps its name; the generated one moves aside. */
+    @Test
+    void generatedNamesAvoidKerasLayerNames() {
+        Model m = build(sequential("4",
+                "{'class_name': 'Dense', 'config': {'name': 'fc', 'units': 3, 'activation': 'relu'}}",
+                "{'class_name': 'Activation', 'config': {'name': 'fc_relu', 'activation': 'tanh'}}"),
+                new MapWeights().put("fc", "kernel", ramp(4, 3)).put("fc", "bias", ramp(3)));
+        assertEquals(List.of("fc", "fc_relu_1", "fc_relu"), m.nodes().stream().map(n -> n.name()).toList());
+        assertEquals(ActivationKind.TANH, ((Ops.Activation) m.node("fc_relu").op()).activation());
+    }
+
+    /**
+     * Exhaustive small grid: with TF "same" padding the IR's own window arithmetic gives ceil(in / stride) outputs,
+     * the padding is never negative and any odd pixel goes to the end.
+     */
+    @Test
+    void samePaddingGivesCeilOutputsOnAGrid() {
+        for (int in = 1; in <= 12; in++) {
+            for (int k = 1; k <= 5; k++) {
+                for (int s = 1; s <= 3; s++) {
+                    for (int d = 1; d <= 2; d++) {
+                        Model m = build(sequential(in + ", 1",
+                                "{'class_name': 'Conv1D', 'config': {'name': 'c', 'filters': 1, 'kernel_size': [" + k
+                                        + "], 'strides': [" + s + "], 'dilation_rate': [" + d + "], 'padding': 'same',"
+                                        + " 'use_bias': false}}",
+                                "{'class_name': 'MaxPooling1D', 'config': {'name': 'p', 'pool_size': [" + k
+                                        + "], 'strides': [" + s + "], 'padding': 'same'}}"),
+                                new MapWeights().put("c", "kernel", ramp(k, 1, 1)));
+                        String at = "in " + in + " k " + k + " s " + s + " d " + d;
+                        int outC = (in + s - 1) / s;
+                        assertEquals(outC, m.inferShapes(1).get("c")[1], at);
+                        assertEquals((outC + s - 1) / s, m.inferShapes(1).get("p")[1], at);
+                        Ops.Conv c = (Ops.Conv) m.node("c").op();
+                        int diff = c.padsEnd()[0] - c.padsBegin()[0];
+                        assertTrue(c.padsBegin()[0] >= 0 && (diff == 0 || diff == 1), at);
+                    }
+                }
+            }
+        }
+    }
 }
