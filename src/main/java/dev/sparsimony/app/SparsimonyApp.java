@@ -3,6 +3,7 @@ package dev.sparsimony.app;
 import dev.sparsimony.app.dialogs.FxDialogService;
 import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.RecentFiles;
+import dev.sparsimony.app.prune.DesignSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public class SparsimonyApp extends Application {
             LOG.info("window shown {} ms after process start (JavaFX start() entered after {} ms)", ms,
                     enteredStart);
             window.setStartupTime(ms);
-            Platform.runLater(window::attachDetailView);
+            Platform.runLater(window::attachDeferredViews);
         });
         stage.show();
         applyInitialSparsity();
@@ -152,6 +153,13 @@ public class SparsimonyApp extends Application {
                 } catch (ClassNotFoundException | LinkageError e) {
                     // only a warm-up: the class is loaded again, with a proper error, when first used
                 }
+            }
+            // the engine's registries (pure Java, safe to initialise here) fill the design-point bar's lists
+            try {
+                DesignSettings.granularities();
+                DesignSettings.resources();
+            } catch (RuntimeException | LinkageError e) {
+                // reported when the bar is built
             }
         }, "sparsimony-preload");
         t.setDaemon(true);

@@ -12,7 +12,9 @@ import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LayerRow;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.model.RecentFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,25 @@ class MainViewModelTest {
         assertFalse(onFx(() -> vm.layers().isEmpty()));
         assertTrue(onFx(() -> vm.statusProperty().get()).startsWith("Cannot open missing.onnx"));
         assertTrue(onFx(() -> vm.recentFiles().items().isEmpty()), "failed opens are not recent files");
+        vm.shutdown();
+    }
+
+    @Test
+    void opensTheSampleModelWithItsValidationData() throws Exception {
+        Path jet = Path.of("sample-models", "jet-mlp");
+        Assumptions.assumeTrue(Files.isDirectory(jet), "sample-models/jet-mlp is not in this checkout");
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(() -> vm.openModel(jet));
+        waitUntil(() -> vm.sessionProperty().get() != null || !dialogs.errors.isEmpty());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        ModelSession s = onFx(() -> vm.sessionProperty().get());
+        assertTrue(s.hasData(), "validation.npz beside the model is used");
+        assertEquals("accuracy", s.qualityName());
+        assertEquals(String.format("%.2f %%", 100 * s.baseline().value()),
+                onFx(() -> vm.prune().accuracyTextProperty().get()));
+        assertEquals(1, onFx(() -> vm.recentFiles().items().size()));
         vm.shutdown();
     }
 

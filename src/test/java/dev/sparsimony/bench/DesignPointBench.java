@@ -137,6 +137,41 @@ public class DesignPointBench {
         return gemmC;
     }
 
+    /**
+     * The same four measurements in thread CPU time (robust on a shared, overloaded machine where JMH's wall-clock
+     * figures mostly measure the scheduler): {@code java ... dev.sparsimony.bench.DesignPointBench [model] [seconds]}.
+     */
+    public static void main(String[] args) throws Exception {
+        java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+        DesignPointBench b = new DesignPointBench();
+        b.model = args.length > 0 ? args[0] : "jet-mlp";
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 10;
+        b.setUp();
+        java.util.Map<String, java.util.function.Supplier<Object>> ops = new java.util.LinkedHashMap<>();
+        ops.put("point", b::point);
+        ops.put("pointWithoutStorage", b::pointWithoutStorage);
+        ops.put("forwardOnly", b::forwardOnly);
+        ops.put("sgemmOnly", b::sgemmOnly);
+        for (int round = 0; round < 2; round++) {
+            for (var e : ops.entrySet()) {
+                long end = tm.getCurrentThreadCpuTime() + (long) (seconds * 1e9 / ops.size() / 2);
+                long start = tm.getCurrentThreadCpuTime();
+                int k = 0;
+                long now;
+                do {
+                    e.getValue().get();
+                    k++;
+                    now = tm.getCurrentThreadCpuTime();
+                } while (now < end);
+                if (round == 1) {
+                    System.out.printf("%-20s %8.1f ops per CPU-second (%.3f ms CPU each)%n", e.getKey(),
+                            k / ((now - start) / 1e9), (now - start) / 1e6 / k);
+                }
+            }
+        }
+        b.tearDown();
+    }
+
     static Model load(String name) throws IOException {
         Path dir = sampleDir(name);
         if (dir != null) {

@@ -20,10 +20,18 @@ public final class PrunePanel extends HBox {
         setAlignment(Pos.CENTER_LEFT);
         setSpacing(14);
 
-        Label caption = new Label("Global magnitude pruning");
+        Label caption = new Label();
         caption.getStyleClass().add("caption");
-        Label hint = new Label("sparsity of all Dense/Conv kernels");
+        DesignSettings s = vm.settings();
+        caption.textProperty().bind(Bindings.createStringBinding(() -> s.isPlain() ? "Global magnitude pruning"
+                : s.isKnapsack() ? "Knapsack selection" : "Pruning sparsity", s.all()));
+        Label hint = new Label();
         hint.getStyleClass().add("hint");
+        hint.textProperty().bind(Bindings.createStringBinding(() -> s.isKnapsack()
+                ? "kept structures set by the budget below"
+                : s.granularityProperty().get() + " structures, " + s.selectionProperty().get() + " ranking (L1)",
+                s.all()));
+        hint.setMinWidth(210);
         VBox captionBox = new VBox(1, caption, hint);
         captionBox.setAlignment(Pos.CENTER_LEFT);
 

@@ -526,10 +526,15 @@ public final class DesignPointEvaluator implements AutoCloseable {
 
     // ------------------------------------------------------------------ measuring
 
-    /** In-place ap_fixed rounding of a node output (copied through a reused float[]). */
-    private static final class QuantizeOutput implements OutputTransform {
+    /**
+     * In-place ap_fixed rounding of a node output, streamed through a small re-used float[] (4096 values, so the
+     * quantizer's passes stay in the L1 cache): bulk get, quantize, bulk put.
+     */
+    static final class QuantizeOutput implements OutputTransform {
+        private static final int CHUNK = 4096;
         final Quantizer q;
-        float[] buf = new float[0];
+        final float[] buf = new float[CHUNK];
+        float[] whole = new float[0];
 
         QuantizeOutput(FixedPoint t) {
             q = new Quantizer(t);
@@ -538,12 +543,23 @@ public final class DesignPointEvaluator implements AutoCloseable {
         @Override
         public void apply(INDArray out) {
             int len = Math.toIntExact(out.length());
-            if (buf.length < len) {
-                buf = new float[len];
+            if (NdUtil.isDense(out) && out.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+                java.nio.FloatBuffer nb = NdUtil.nio(out);
+                int base = NdUtil.base(out);
+                for (int off = 0; off < len; off += CHUNK) {
+                    int c = Math.min(CHUNK, len - off);
+                    nb.get(base + off, buf, 0, c);
+                    q.quantize(buf, 0, c);
+                    nb.put(base + off, buf, 0, c);
+                }
+                return;
             }
-            NdUtil.copyOut(out, buf, 0);
-            q.quantize(buf, 0, len);
-            NdUtil.copyIn(buf, 0, len, out);
+            if (whole.length < len) {
+                whole = new float[len];
+            }
+            NdUtil.copyOut(out, whole, 0);
+            q.quantize(whole, 0, len);
+            NdUtil.copyIn(whole, 0, len, out);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sparsimony.engine.hardware;
 
 import dev.sparsimony.engine.model.ActivationKind;
+import dev.sparsimony.engine.model.Layout;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.model.Node;
@@ -32,13 +33,19 @@ public final class FpgaModel {
         List<LayerEstimate> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int levelsPerCycle = levelsPerCycle(clock, p);
+        Map<String, Layout> layoutOf = new HashMap<>();
         for (Node node : model.nodes()) {
+            Layout layout = layoutOf(node, layoutOf);
+            layoutOf.put(node.name(), layout);
             LayerHwConfig lc = resolveReuse(node, shapes, cfg, notes);
             FixedPoint in = node.inputs().isEmpty() ? lc.result() : precisionOf.getOrDefault(node.inputs().get(0),
                     cfg.input());
             int[] inShape = node.inputs().isEmpty() ? shapes.get(node.name()) : shapes.get(node.inputs().get(0));
             int[] outShape = shapes.get(node.name());
             LayerEstimate e = estimateNode(node, lc, in, inShape, outShape, cfg.io(), device, p, levelsPerCycle);
+            if (cfg.io() == IoType.STREAM && outShape.length > 2 && multSize(node.op()) == null) {
+                e = perPixel(e, node, lc, in, inShape, outShape, layout, device, p, levelsPerCycle);
+            }
             rows.add(e);
             precisionOf.put(node.name(), passesPrecision(node.op()) ? in : lc.result());
         }
@@ -57,13 +64,68 @@ public final class FpgaModel {
             interval = Math.max(interval, e.intervalCycles());
         }
         if (cfg.io() == IoType.STREAM) {
-            // one FIFO hand-over cycle between dataflow stages that do work
-            latency += rows.stream().filter(r -> r.latencyCycles() > 0).count();
+            // dataflow: stages overlap. Each working stage adds its depth for the first item (latency - interval
+            // + 1) and one FIFO hand-over cycle; the slowest stage's interval adds the time to stream the rest.
+            latency = 0;
+            for (LayerEstimate e : rows) {
+                if (e.latencyCycles() > 0) {
+                    latency += Math.max(1, e.latencyCycles() - e.intervalCycles() + 1) + 1;
+                }
+            }
+            latency += interval - 1;
         }
         notes.add(String.format("LUT and FF are first-order estimates (+/-%.0f%%); DSP and BRAM follow hls4ml's"
                 + " templates", p.lutFfUncertainty() * 100));
         return new FpgaEstimate(device, clock, cfg.io(), rows, dsp, bram, lut, ff, latency, interval,
                 p.lutFfUncertainty(), notes);
+    }
+
+    /** Feature-map layout of a node's output: its own for Conv/Pool/BatchNorm, else its input's (Keras default). */
+    private static Layout layoutOf(Node node, Map<String, Layout> known) {
+        Op op = node.op();
+        if (op instanceof Ops.Conv c) {
+            return c.layout();
+        }
+        if (op instanceof Ops.Pool pl) {
+            return pl.layout();
+        }
+        if (op instanceof Ops.GlobalPool g) {
+            return g.layout();
+        }
+        if (op instanceof Ops.BatchNorm b) {
+            return b.layout();
+        }
+        return node.inputs().isEmpty() ? Layout.CHANNELS_LAST
+                : known.getOrDefault(node.inputs().get(0), Layout.CHANNELS_LAST);
+    }
+
+    /**
+     * io_stream: a weightless layer on a feature map gets one pixel (all channels) per cycle, so its hardware is
+     * sized for the channels and its interval is the number of pixels (hls4ml's nnet_*_stream.h).
+     */
+    private static LayerEstimate perPixel(LayerEstimate whole, Node node, LayerHwConfig lc, FixedPoint in,
+                                          int[] inShape, int[] outShape, Layout layout, Device device, FpgaParams p,
+                                          int levels) {
+        int ca = layout.channelAxis(outShape.length);
+        int[] pixelShape = {1, outShape[ca]};
+        int[] pixelIn = {1, inShape.length == outShape.length ? inShape[layout.channelAxis(inShape.length)]
+                : outShape[ca]};
+        if (node.op() instanceof Ops.Pool || node.op() instanceof Ops.GlobalPool || whole.latencyCycles() == 0) {
+            // pooling keeps its window logic per channel; wiring-only layers cost nothing either way
+            long channels = outShape[ca];
+            long outPixels = features(outShape) / Math.max(1, channels);
+            long scale = Math.max(1, outPixels);
+            return new LayerEstimate(whole.name(), whole.kind(), whole.shape(), whole.reuseFactor(),
+                    whole.strategy(), whole.dsp(), whole.bram18(), whole.lut() == 0 ? 0
+                    : (whole.lut() - p.controlLut()) / scale + p.controlLut(), whole.ff() == 0 ? 0
+                    : (whole.ff() - p.controlFf()) / scale + p.controlFf(), whole.latencyCycles(),
+                    whole.intervalCycles(), whole.multipliers(), whole.note());
+        }
+        LayerEstimate e = estimateNode(node, lc, in, pixelIn, pixelShape, IoType.STREAM, device, p, levels);
+        long pixels = features(outShape) / Math.max(1, outShape[ca]);
+        return new LayerEstimate(e.name(), e.kind(), whole.shape(), e.reuseFactor(), e.strategy(), e.dsp(),
+                e.bram18(), e.lut(), e.ff(), e.latencyCycles() + pixels - 1, Math.max(1, pixels), e.multipliers(),
+                e.note() + " (per pixel, " + pixels + " pixels)");
     }
 
     /** Adder levels that fit in one clock period, leaving 20 % of it for routing and register set-up. */

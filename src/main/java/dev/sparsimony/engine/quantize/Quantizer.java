@@ -71,8 +71,13 @@ public final class Quantizer {
     public void quantize(float[] a, int from, int to) {
         if (type.width() <= 23) {
             quantizeFloat(a, from, to);
-            return;
+        } else {
+            quantizeDouble(a, from, to);
         }
+    }
+
+    /** The exact double path (any W). */
+    private void quantizeDouble(float[] a, int from, int to) {
         final double sc = scale;
         final double ls = lsb;
         final double lo = qmin;
@@ -127,77 +132,87 @@ public final class Quantizer {
         }
     }
 
+    private static final float MAGIC = 0x1.8p23f; // (s + MAGIC) - MAGIC = round-half-even(s) for |s| < 2^22
+    private static final float BIG = 0x1p126f;
+
     /**
-     * Float/int fast path for W &lt;= 23: the scaling by 2^F is exact in float, the integer grid index q is computed
-     * with an int cast instead of Math.floor / Math.rint (much faster on JDK 17), SAT is an int clamp and WRAP an
-     * int mask (two's complement: keep the low W bits). Values too large for an int (and NaN, infinities) take the
-     * exact double path, so results are identical to {@link #quantize(double)}.
+     * Fast path for W &lt;= 23, written with float add/sub/mul/min/max only so that C2 vectorises it (no int
+     * conversion, no data-dependent branch): s = x·2^F (exact); rne(s) by the 1.5·2^23 magic addition;
+     * floor(s) = rne(s) - [rne(s) &gt; s], the indicator computed as min(max((rne(s) - s)·2^252, 0), 1) (any
+     * positive difference is at least 2^-149, so it saturates to 1); SAT by min/max; WRAP by
+     * q - 2^W·floor((q - qmin)/2^W). Every step is exact while |s| &lt; 2^21, which a pre-pass (max |x|) checks; NaN,
+     * infinities and larger values send the array to the exact double path. Results equal {@link #quantize(double)}.
      */
     private void quantizeFloat(float[] a, int from, int to) {
         final float sc = (float) scale;
+        if (!allBelow(a, from, to, (float) (0x1p21 / scale))) {
+            quantizeDouble(a, from, to);
+            return;
+        }
         final float ls = (float) lsb;
-        final int lo = (int) qmin;
-        final int hi = (int) qmax;
-        final int mask = (int) (modulus - 1);
-        final boolean sat = type.overflow() == FixedPoint.Overflow.SATURATE;
-        switch (type.rounding()) {
-            case TRUNCATE -> {
-                if (sat) {
-                    floorSat(a, from, to, sc, 0f, ls, lo, hi);
-                } else {
-                    floorWrap(a, from, to, sc, 0f, ls, lo, mask);
-                }
+        final float lo = (float) qmin;
+        final float hi = (float) qmax;
+        final FixedPoint.Rounding rounding = type.rounding();
+        final boolean conv = rounding == FixedPoint.Rounding.CONVERGENT;
+        final float off = rounding == FixedPoint.Rounding.ROUND_HALF_UP ? 0.5f : 0f;
+        // no overflow possible when every |s| + 1 fits (qmax < |qmin| for signed types)
+        boolean inRange = (type.signed() || isNonNegative(a, from, to)) && allBelow(a, from, to, (hi - 1f) / sc);
+        // one fused pass per case (the array is read and written once)
+        final boolean wrap = !inRange && type.overflow() == FixedPoint.Overflow.WRAP;
+        final float cl = inRange ? -Float.MAX_VALUE : lo; // SAT clamp bounds (no-op when in range or wrapping)
+        final float ch = inRange ? Float.MAX_VALUE : hi;
+        if (wrap) {
+            final float mod = (float) modulus;
+            final float inv = (float) (1.0 / modulus);
+            for (int i = from; i < to; i++) {
+                float s = a[i] * sc + off;
+                float r = (s + MAGIC) - MAGIC;
+                float q = conv ? r : r - Math.min(Math.max((r - s) * BIG * BIG, 0f), 1f);
+                float x = (q - lo) * inv;
+                float rx = (x + MAGIC) - MAGIC;
+                float fx = rx - Math.min(Math.max((rx - x) * BIG * BIG, 0f), 1f);
+                a[i] = (q - fx * mod) * ls + 0f;
             }
-            case ROUND_HALF_UP -> {
-                if (sat) {
-                    floorSat(a, from, to, sc, 0.5f, ls, lo, hi);
-                } else {
-                    floorWrap(a, from, to, sc, 0.5f, ls, lo, mask);
-                }
+        } else if (conv) {
+            for (int i = from; i < to; i++) {
+                float r = (a[i] * sc + MAGIC) - MAGIC;
+                a[i] = Math.min(Math.max(r, cl), ch) * ls + 0f;
             }
-            case CONVERGENT -> {
-                for (int i = from; i < to; i++) {
-                    float v = a[i];
-                    float s = v * sc;
-                    float m = Math.abs(s);
-                    if (!(m < 0x1p22f)) {
-                        a[i] = (float) quantize((double) v);
-                        continue;
-                    }
-                    // the float addition rounds ties to even: exactly rint for |s| < 2^22
-                    int q = (int) Math.copySign((m + 0x1p23f) - 0x1p23f, s);
-                    q = sat ? Math.min(Math.max(q, lo), hi) : ((q - lo) & mask) + lo;
-                    a[i] = q * ls;
-                }
+        } else {
+            for (int i = from; i < to; i++) {
+                float s = a[i] * sc + off;
+                float r = (s + MAGIC) - MAGIC;
+                float q = r - Math.min(Math.max((r - s) * BIG * BIG, 0f), 1f);
+                a[i] = Math.min(Math.max(q, cl), ch) * ls + 0f;
             }
         }
     }
 
-    private void floorSat(float[] a, int from, int to, float sc, float off, float ls, int lo, int hi) {
+    /** True when every |a[i]| is below {@code limit} (false for NaN): a predictable, branch-only pass. */
+    static boolean allBelow(float[] a, int from, int to, float limit) {
         for (int i = from; i < to; i++) {
-            float v = a[i];
-            float s = v * sc + off;
-            if (!(Math.abs(s) < 0x1p30f)) {
-                a[i] = (float) quantize((double) v);
-                continue;
+            if (!(Math.abs(a[i]) < limit)) {
+                return false;
             }
-            int t = (int) s;
-            int q = t - (s < t ? 1 : 0);
-            a[i] = Math.min(Math.max(q, lo), hi) * ls;
         }
+        return true;
     }
 
-    private void floorWrap(float[] a, int from, int to, float sc, float off, float ls, int lo, int mask) {
+    /** max |a[i]| over values known to be finite. */
+    static float maxAbs(float[] a, int from, int to) {
+        float m = 0f;
         for (int i = from; i < to; i++) {
-            float v = a[i];
-            float s = v * sc + off;
-            if (!(Math.abs(s) < 0x1p30f)) {
-                a[i] = (float) quantize((double) v);
-                continue;
-            }
-            int t = (int) s;
-            int q = t - (s < t ? 1 : 0);
-            a[i] = (((q - lo) & mask) + lo) * ls;
+            float v = Math.abs(a[i]);
+            m = v > m ? v : m;
         }
+        return m;
+    }
+
+    private static boolean isNonNegative(float[] a, int from, int to) {
+        float mn = 0f;
+        for (int i = from; i < to; i++) {
+            mn = Math.min(mn, a[i]);
+        }
+        return mn >= 0f;
     }
 }

@@ -229,4 +229,15 @@ class FpgaModelTest {
             assertEquals(ConstantMultipliers.csdDigitsSlow(k), ConstantMultipliers.csdDigits(k), "k=" + k);
         }
     }
+
+    @Test
+    void streamLatencyOverlapsStages() {
+        float[] k = TestModels.filled(N_IN * N_OUT, TestModels.HARD);
+        Model m = TestModels.singleDense(k, N_IN, N_OUT);
+        // Resource RF 8 alone: latency 11, interval 8; as a dataflow stage: (11 - 8 + 1) + 1 FIFO + (8 - 1) = 12
+        FpgaEstimate e = FpgaModel.estimate(m, HardwareConfig.of(width(16), 8, Strategy.RESOURCE, IoType.STREAM, 0),
+                KU115);
+        assertEquals(12, e.latencyCycles());
+        assertEquals(8, e.intervalCycles());
+    }
 }

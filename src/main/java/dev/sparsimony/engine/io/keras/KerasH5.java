@@ -40,7 +40,7 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
     static KerasH5 open(Path path) throws IOException {
         String name = path.getFileName().toString();
         if (!hasSignature(path)) {
-            throw new ModelException(name + " is not an HDF5 file (no HDF5 signature)");
+            throw new ModelException(name + " is not an HDF5 file (no HDF5 signature" + lookalike(path) + ")");
         }
         HdfFile f;
         try {
@@ -67,6 +67,22 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
             throw new ModelException(name + " is a damaged HDF5 file (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + KerasImporter.oneLine(e.getMessage())) + ")", e);
         }
+    }
+
+    /** A hint for files that are something else under an .h5 name. */
+    private static String lookalike(Path path) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(64);
+        }
+        if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return "; it is a ZIP archive, e.g. a Keras 3 .keras file, which is not supported";
+        }
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading();
+        if (text.startsWith("{")) {
+            return "; it looks like JSON text: open the architecture .json file instead";
+        }
+        return "";
     }
 
     /** The signature sits at offset 0, or 512, 1024, 2048... when the file has a user block. */

@@ -329,4 +329,63 @@ final class ConstFold {
         }
         return Const.ofLongs(c.shape, to, v);
     }
+
+    /** ONNX Slice of a constant (starts/ends clamped as the operator specifies, negative steps allowed). */
+    static Const slice(Const c, long[] starts, long[] ends, long[] axes, long[] steps) {
+        int r = c.rank();
+        if (starts.length != ends.length || (axes != null && axes.length != starts.length)
+                || (steps != null && steps.length != starts.length)) {
+            throw new ModelException("Slice starts, ends, axes and steps must have the same length");
+        }
+        long[] st = new long[r];
+        long[] step = new long[r];
+        int[] out = c.shape.clone();
+        for (int i = 0; i < r; i++) {
+            step[i] = 1;
+        }
+        for (int k = 0; k < starts.length; k++) {
+            int a = Shapes.axis(axes == null ? k : (int) axes[k], r, "Slice");
+            long dim = c.shape[a];
+            long s = steps == null ? 1 : steps[k];
+            if (s == 0) {
+                throw new ModelException("Slice step must not be 0");
+            }
+            long b = starts[k] < 0 ? starts[k] + dim : starts[k];
+            long e = ends[k] < 0 ? ends[k] + dim : ends[k];
+            if (s > 0) {
+                b = Math.max(0, Math.min(dim, b));
+                e = Math.max(0, Math.min(dim, e));
+                out[a] = (int) Math.max(0, (e - b + s - 1) / s);
+            } else {
+                b = Math.max(-1, Math.min(dim - 1, b));
+                e = Math.max(-1, Math.min(dim - 1, e));
+                out[a] = (int) Math.max(0, (b - e + (-s) - 1) / (-s));
+            }
+            st[a] = b;
+            step[a] = s;
+        }
+        int n = Math.toIntExact(Tensor.numel(out));
+        long[] strides = strides(c.shape);
+        long[] lo = c.isInteger() ? new long[n] : null;
+        float[] fo = c.isInteger() ? null : new float[n];
+        int[] idx = new int[r];
+        for (int k = 0; k < n; k++) {
+            long src = 0;
+            for (int i = 0; i < r; i++) {
+                src += (st[i] + idx[i] * step[i]) * strides[i];
+            }
+            if (lo != null) {
+                lo[k] = c.longs()[(int) src];
+            } else {
+                fo[k] = c.floats()[(int) src];
+            }
+            for (int i = r - 1; i >= 0; i--) {
+                if (++idx[i] < out[i]) {
+                    break;
+                }
+                idx[i] = 0;
+            }
+        }
+        return lo != null ? Const.ofLongs(out, c.dtype, lo) : Const.ofFloats(out, c.dtype, fo);
+    }
 }

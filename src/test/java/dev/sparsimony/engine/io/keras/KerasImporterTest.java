@@ -219,8 +219,11 @@ class KerasImporterTest {
         String m = fail(Files.writeString(dir.resolve("net.txt"), CNN));
         assertTrue(m.startsWith("unsupported model file net.txt; supported: "), m);
         // a Keras JSON named .h5
-        assertEquals("arch.h5 is not an HDF5 file (no HDF5 signature)",
-                fail(Files.writeString(dir.resolve("arch.h5"), CNN)));
+        assertEquals("arch.h5 is not an HDF5 file (no HDF5 signature; it looks like JSON text: open the architecture"
+                + " .json file instead)", fail(Files.writeString(dir.resolve("arch.h5"), CNN)));
+        byte[] zip = {'P', 'K', 3, 4, 20, 0, 0, 0};
+        assertEquals("model.h5 is not an HDF5 file (no HDF5 signature; it is a ZIP archive, e.g. a Keras 3 .keras"
+                + " file, which is not supported)", fail(Files.write(dir.resolve("model.h5"), zip)));
     }
 
     @Test
