@@ -75,9 +75,11 @@ public class SparsimonyApp extends Application {
         stage.titleProperty().bind(vm.modelNameProperty().concat(" — Sparsimony"));
         stage.setMinWidth(1000);
         stage.setMinHeight(640);
-        var icon = SparsimonyApp.class.getResource("icon-64.png");
-        if (icon != null) {
-            stage.getIcons().add(new Image(icon.toExternalForm()));
+        for (int size : new int[] {16, 32, 64, 128}) {
+            var icon = SparsimonyApp.class.getResource("icon-" + size + ".png");
+            if (icon != null) {
+                stage.getIcons().add(new Image(icon.toExternalForm(), true)); // loaded in the background
+            }
         }
         return window;
     }
