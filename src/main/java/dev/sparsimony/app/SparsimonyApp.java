@@ -43,8 +43,6 @@ public class SparsimonyApp extends Application {
     public void start(Stage stage) {
         long enteredStart = sinceProcessStart();
         EngineGateway engine = EngineGateway.defaultGateway();
-        // the numeric runtime (ND4J) starts in the background so the window appears at once
-        engine.warmUpAsync();
         MainWindow window = createWindow(stage, engine, RecentFiles.userPreferences(), true);
         stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> {
             long ms = sinceProcessStart();
@@ -54,6 +52,9 @@ public class SparsimonyApp extends Application {
                     enteredStart, cpu);
             window.setStartupTime(ms);
             Platform.runLater(window::attachDeferredViews);
+            // the numeric runtime (ND4J) starts in the background once the window is up: started earlier, its
+            // native-library loading competes with the window for the CPU
+            engine.warmUpAsync();
         });
         stage.show();
         applyInitialSparsity();
