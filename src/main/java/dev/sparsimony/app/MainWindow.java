@@ -40,12 +40,14 @@ public final class MainWindow extends BorderPane {
     private final PrunePanel prunePanel;
     private LayerDetailView detailView;
     private final StackPane detailSlot = new StackPane();
+    private final VBox top;
+    private DesignBar designBar;
     private final LayerTable table;
     private final Label startup = new Label();
 
     /**
-     * @param deferCharts build the ChartFX views only when {@link #attachDetailView()} is called (after the window
-     *                    is shown), so the window appears sooner at start-up
+     * @param deferCharts build the ChartFX views and the design-point bar only when {@link #attachDeferredViews()}
+     *                    is called (after the window is shown), so the window appears sooner at start-up
      */
     public MainWindow(MainViewModel vm, boolean deferCharts) {
         this.vm = vm;
@@ -55,23 +57,23 @@ public final class MainWindow extends BorderPane {
         prunePanel = new PrunePanel(vm.prune());
         prunePanel.slider().disableProperty().bind(Bindings.equal("knapsack",
                 vm.prune().settings().selectionProperty()));
-        VBox top = new VBox(menuBar(), prunePanel, new DesignBar(vm.prune()));
+        top = new VBox(menuBar(), prunePanel);
         setTop(top);
 
         table = new LayerTable(vm.layers(), vm.selectedLayerProperty());
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox left = new VBox(10, summary(), tableHeader(), table);
         left.getStyleClass().add("model-panel");
-        left.setMinWidth(380);
+        left.setMinWidth(400);
 
         detailSlot.getStyleClass().add("detail-panel");
         if (!deferCharts) {
-            attachDetailView();
+            attachDeferredViews();
         }
 
         SplitPane split = new SplitPane(left, detailSlot);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.36);
+        split.setDividerPositions(0.37);
         SplitPane.setResizableWithParent(left, false);
         setCenter(split);
         setBottom(statusBar());
@@ -195,9 +197,7 @@ public final class MainWindow extends BorderPane {
         progress.setId("status-progress");
         progress.setPrefWidth(140);
         progress.visibleProperty().bind(vm.busyBinding());
-        startup.getStyleClass().add("hint");
-        startup.setId("startup-time");
-        HBox bar = new HBox(12, message, progress, startup);
+        HBox bar = new HBox(12, message, progress);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 10, 4, 10));
         bar.getStyleClass().add("status-bar");
@@ -233,16 +233,21 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Builds and shows the layer views (ChartFX) if not done yet. JavaFX thread. */
-    public void attachDetailView() {
+    /** Builds and shows the layer views (ChartFX) and the design-point bar if not done yet. JavaFX thread. */
+    public void attachDeferredViews() {
         if (detailView == null) {
             detailView = new LayerDetailView(vm.detailProperty());
             detailSlot.getChildren().setAll(detailView);
         }
+        if (designBar == null) {
+            designBar = new DesignBar(vm.prune());
+            top.getChildren().add(designBar);
+        }
     }
 
+    /** Remembered for Help > About (the log has it too). */
     public void setStartupTime(long millis) {
-        startup.setText("started in " + millis + " ms");
+        startup.setText("Window shown " + millis + " ms after process start.");
     }
 
     private void showShortcuts() {
@@ -264,7 +269,8 @@ public final class MainWindow extends BorderPane {
 
     private void showAbout() {
         Alert a = new Alert(Alert.AlertType.INFORMATION,
-                "Sparsimony: explore pruning and quantization of neural networks for FPGA (hls4ml-style) flows.",
+                "Sparsimony: explore pruning and quantization of neural networks for FPGA (hls4ml-style) flows.\n\n"
+                        + startup.getText(),
                 ButtonType.OK);
         a.initOwner(getScene().getWindow());
         a.setHeaderText("Sparsimony");

@@ -12,7 +12,9 @@ import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LayerRow;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.model.RecentFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,7 @@ class MainViewModelTest {
         waitUntil(() -> vm.sessionProperty().get() != null);
         assertEquals(6, onFx(() -> vm.layers().size()));
         LayerRow fc1 = onFx(() -> vm.layers().get(0));
-        assertEquals(new LayerRow("fc1", "Dense", "(64)", 16 * 64 + 64, 0.0, 32, true), fc1);
+        assertEquals(new LayerRow("fc1", "Dense", "64", 16 * 64 + 64, 0.0, 32, true), fc1);
         assertTrue(Double.isNaN(onFx(() -> vm.layers().get(1)).sparsity()), "ReLU has no kernel");
         assertEquals("fc1", onFx(() -> vm.selectedLayerProperty().get()));
         assertNotNull(onFx(() -> vm.detailProperty().get()));
@@ -68,7 +70,26 @@ class MainViewModelTest {
     }
 
     @Test
+    void opensTheSampleModelWithItsValidationData() throws Exception {
+        Path jet = Path.of("sample-models", "jet-mlp");
+        Assumptions.assumeTrue(Files.isDirectory(jet), "sample-models/jet-mlp is not in this checkout");
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(() -> vm.openModel(jet));
+        waitUntil(() -> vm.sessionProperty().get() != null || !dialogs.errors.isEmpty());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        ModelSession s = onFx(() -> vm.sessionProperty().get());
+        assertTrue(s.hasData(), "validation.npz beside the model is used");
+        assertEquals("accuracy", s.qualityName());
+        assertEquals(String.format("%.2f %%", 100 * s.baseline().value()),
+                onFx(() -> vm.prune().accuracyTextProperty().get()));
+        assertEquals(1, onFx(() -> vm.recentFiles().items().size()));
+        vm.shutdown();
+    }
+
+    @Test
     void shapesAreShownWithoutTheBatchAxis() {
-        assertEquals("(8, 8, 3)", MainViewModel.shapeWithoutBatch(new int[] {1, 8, 8, 3}));
+        assertEquals("8×8×3", MainViewModel.shapeWithoutBatch(new int[] {1, 8, 8, 3}));
     }
 }

@@ -98,4 +98,27 @@ public class InferenceBench {
         model.forward(x, SAMPLES, out);
         return out;
     }
+
+    /**
+     * CPU-time figure for shared machines, where JMH's wall-clock score mostly measures the load:
+     * {@code java -cp target/test-classes:target/classes:$(cat cp.txt) dev.sparsimony.bench.InferenceBench}.
+     */
+    public static void main(String[] args) {
+        java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+        InferenceBench b = new InferenceBench();
+        b.setUp();
+        for (int round = 0; round < 5; round++) {
+            int reps = 200;
+            long cpu0 = tm.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                b.forward();
+            }
+            double cpuMs = (tm.getCurrentThreadCpuTime() - cpu0) / 1e6 / reps;
+            double wallMs = (System.nanoTime() - wall0) / 1e6 / reps;
+            System.out.printf("forward of %d samples: %.3f ms CPU (%.0f points/s per core), %.3f ms wall%n",
+                    SAMPLES, cpuMs, 1000 / cpuMs, wallMs);
+        }
+        b.tearDown();
+    }
 }

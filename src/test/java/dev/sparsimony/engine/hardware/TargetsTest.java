@@ -161,4 +161,28 @@ class TargetsTest {
         assertEquals(2.0, dsp[0]);
         assertEquals(1.0, bram[0]);
     }
+
+    @Test
+    void streamActivationsArePerPixelAndRuntimeProductsAreRejected() {
+        Ops.Conv c = new Ops.Conv(Tensor.zeros(3, 3, 2, 4), null, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 0}, new int[] {0, 0}, 1, Layout.CHANNELS_LAST);
+        Model m = new Model("c", List.of(new ValueInfo("x", new int[] {-1, 8, 8, 2})),
+                List.of(new Node("conv", c, List.of("x")),
+                        new Node("relu", Ops.Activation.of(dev.sparsimony.engine.model.ActivationKind.RELU),
+                                List.of("conv"))), List.of("relu"));
+        HardwareConfig stream = HardwareConfig.of(FixedPoint.of(16, 6), 1, Strategy.LATENCY, IoType.STREAM, 0);
+        LayerEstimate relu = FpgaModel.estimate(m, stream, CAT.get("xcvu9p")).layers().get(1);
+        // 6x6 output pixels of 4 channels: ReLU built for 4 values (4*16/2 LUTs + control), one pixel per cycle
+        assertEquals(4 * 16 / 2 + 40, relu.lut());
+        assertEquals(36, relu.intervalCycles());
+        LayerEstimate whole = FpgaModel.estimate(m, HardwareConfig.hls4mlDefaults(), CAT.get("xcvu9p")).layers()
+                .get(1);
+        assertEquals(144 * 16 / 2 + 40, whole.lut());
+        Model mm = new Model("mm", List.of(new ValueInfo("a", new int[] {-1, 4}), new ValueInfo("b", new int[] {4, 3})),
+                List.of(new Node("prod", new Ops.MatMul(), List.of("a", "b"))), List.of("prod"));
+        ModelException e = assertThrows(ModelException.class,
+                () -> FpgaModel.estimate(mm, HardwareConfig.hls4mlDefaults(), CAT.get("xcvu9p")));
+        assertEquals("layer 'prod' (MatMul) cannot be mapped to the FPGA: a product of two run-time tensors is not a"
+                + " layer hls4ml maps", e.getMessage());
+    }
 }

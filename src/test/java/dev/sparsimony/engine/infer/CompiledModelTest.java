@@ -113,4 +113,24 @@ class CompiledModelTest {
             assertClose(new float[] {2, 3}, cm.forward(x, 2), 0);
         }
     }
+
+    @Test
+    void setWeightRefreshesDerivedKernelData() {
+        // Conv (prepared kernel copy) -> BatchNorm (folded scale/shift) on a 1x2x2x1 NHWC map
+        Ops.Conv conv = new Ops.Conv(t(s(1, 1, 1, 1), 2), t(s(1), 1), s(1, 1), s(1, 1), s(0, 0), s(0, 0), 1,
+                dev.sparsimony.engine.model.Layout.CHANNELS_LAST);
+        Ops.BatchNorm bn = new Ops.BatchNorm(t(s(1), 1), t(s(1), 0), t(s(1), 0), t(s(1), 1), 0f,
+                dev.sparsimony.engine.model.Layout.CHANNELS_LAST);
+        Model m = chain(s(-1, 2, 2, 1), conv, bn);
+        float[] x = {1, 2, 3, 4};
+        try (CompiledModel cm = CompiledModel.compile(m, 1)) {
+            assertClose(new float[] {3, 5, 7, 9}, cm.forward(x, 1), 1e-6f);
+            cm.setWeight("n1", "kernel", new float[] {0});
+            assertClose(new float[] {1, 1, 1, 1}, cm.forward(x, 1), 1e-6f);
+            cm.setWeight("n2", "gamma", new float[] {3});
+            assertClose(new float[] {3, 3, 3, 3}, cm.forward(x, 1), 1e-6f);
+            cm.restoreWeights();
+            assertClose(new float[] {3, 5, 7, 9}, cm.forward(x, 1), 1e-6f);
+        }
+    }
 }

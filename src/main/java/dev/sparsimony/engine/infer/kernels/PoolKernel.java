@@ -3,17 +3,15 @@ package dev.sparsimony.engine.infer.kernels;
 import dev.sparsimony.engine.infer.OpKernel;
 import dev.sparsimony.engine.model.Layout;
 import dev.sparsimony.engine.model.Ops;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
-import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Max/average pooling as im2col + a reduction over the window axes. Max pooling pads with -inf, so padding
- * never wins. Average pooling sums and multiplies by 1/count per output position, where count follows
- * PyTorch's avg_pool (which ONNX AveragePool matches): with countIncludePad the window clipped to the
- * explicitly padded input, else clipped to the input itself; ceil-mode overhang never counts.
+ * Max/average pooling (1-D maps as 2-D maps of height 1) as direct Java loops over a heap copy of the input:
+ * windows are small, so this beats ND4J's im2col plus reduction several times. Max pooling skips padded
+ * positions (padding never wins). Average pooling divides by the count of PyTorch's avg_pool, which ONNX
+ * AveragePool matches: with countIncludePad the window clipped to the explicitly padded input, else clipped to
+ * the input itself; ceil-mode overhang never counts.
  */
 public final class PoolKernel implements OpKernel<Ops.Pool> {
     @Override
@@ -29,39 +27,78 @@ public final class PoolKernel implements OpKernel<Ops.Pool> {
             return () -> { };
         }
         Layout layout = op.layout();
-        int r = op.kernel().length;
-        int[] oSpatial = new int[r];
-        int[] inSpatial = new int[r];
-        for (int i = 0; i < r; i++) {
-            oSpatial[i] = (int) out.size(layout.spatialAxis(out.rank(), i));
-            inSpatial[i] = (int) in.size(layout.spatialAxis(in.rank(), i));
-        }
+        boolean oneD = op.kernel().length == 1;
+        long[] s = in.shape();
+        long[] os = out.shape();
+        int n = (int) s[0];
+        int c = (int) s[layout.channelAxis(s.length)];
+        int h = oneD ? 1 : (int) s[layout.spatialAxis(s.length, 0)];
+        int w = (int) s[layout.spatialAxis(s.length, oneD ? 0 : 1)];
+        int oh = oneD ? 1 : (int) os[layout.spatialAxis(os.length, 0)];
+        int ow = (int) os[layout.spatialAxis(os.length, oneD ? 0 : 1)];
+        int last = op.kernel().length - 1;
+        int kh = oneD ? 1 : op.kernel()[0];
+        int kw = op.kernel()[last];
+        int sh = oneD ? 1 : op.strides()[0];
+        int sw = op.strides()[last];
+        int pt = oneD ? 0 : op.padsBegin()[0];
+        int pl = op.padsBegin()[last];
         boolean max = op.pool() == Ops.PoolKind.MAX;
-        int[] ones = new int[r];
-        java.util.Arrays.fill(ones, 1);
-        Im2Col im = new Im2Col(in, layout, op.kernel(), op.strides(), ones, op.padsBegin(), op.padsEnd(),
-                max ? Float.NEGATIVE_INFINITY : 0f, oSpatial, ctx.scratch());
-        boolean cf = layout == Layout.CHANNELS_FIRST;
-        INDArray red = cf ? NdUtil.view(out, im.n, im.c, im.oh, im.ow) : NdUtil.zeros(im.n, im.c, im.oh, im.ow);
-        INDArray outDst = cf ? null : NdUtil.view(out, im.n, im.oh, im.ow, im.c);
-        INDArray outSrc = cf ? null : red.permute(0, 2, 3, 1);
-        INDArray inv = max ? null : inverseCounts(op, inSpatial, oSpatial);
+        boolean cl = layout == Layout.CHANNELS_LAST;
+        float[] inv = max ? null : inverseCounts(op, oneD ? new int[] {w} : new int[] {h, w},
+                oneD ? new int[] {ow} : new int[] {oh, ow});
+        float[] x = new float[Math.toIntExact(in.length())];
+        float[] y = new float[Math.toIntExact(out.length())];
+        float[] acc = new float[c];
         return () -> {
-            im.run();
-            if (max) {
-                Nd4j.exec(new Max(im.cols, red, 2, 3));
-            } else {
-                Nd4j.exec(new Sum(im.cols, red, 2, 3));
-                Nd4j.exec(new BroadcastMulOp(red, inv, red, 2, 3));
+            NdUtil.copyOut(in, x, 0);
+            for (int b = 0; b < n; b++) {
+                for (int i = 0; i < oh; i++) {
+                    int ih0 = i * sh - pt;
+                    int r0 = Math.max(ih0, 0);
+                    int r1 = Math.min(ih0 + kh, h);
+                    for (int q = 0; q < ow; q++) {
+                        int iw0 = q * sw - pl;
+                        int c0 = Math.max(iw0, 0);
+                        int c1 = Math.min(iw0 + kw, w);
+                        float scale = max ? 1f : inv[i * ow + q];
+                        if (cl) {
+                            Arrays.fill(acc, max ? Float.NEGATIVE_INFINITY : 0f);
+                            for (int r = r0; r < r1; r++) {
+                                for (int col = c0; col < c1; col++) {
+                                    int base = ((b * h + r) * w + col) * c;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        float v = x[base + ch];
+                                        acc[ch] = max ? Math.max(acc[ch], v) : acc[ch] + v;
+                                    }
+                                }
+                            }
+                            int o = ((b * oh + i) * ow + q) * c;
+                            for (int ch = 0; ch < c; ch++) {
+                                y[o + ch] = max ? acc[ch] : acc[ch] * scale;
+                            }
+                        } else {
+                            for (int ch = 0; ch < c; ch++) {
+                                int plane = (b * c + ch) * h * w;
+                                float a = max ? Float.NEGATIVE_INFINITY : 0f;
+                                for (int r = r0; r < r1; r++) {
+                                    for (int col = c0; col < c1; col++) {
+                                        float v = x[plane + r * w + col];
+                                        a = max ? Math.max(a, v) : a + v;
+                                    }
+                                }
+                                y[((b * c + ch) * oh + i) * ow + q] = max ? a : a * scale;
+                            }
+                        }
+                    }
+                }
             }
-            if (outDst != null) {
-                outDst.assign(outSrc);
-            }
+            NdUtil.copyIn(y, 0, y.length, out);
         };
     }
 
-    /** 1 / (number of counted window positions) per output position, as [oH, oW] (oH = 1 for 1-D). */
-    static INDArray inverseCounts(Ops.Pool op, int[] in, int[] o) {
+    /** 1 / (number of counted window positions) per output position, row-major [oH, oW] (oH = 1 for 1-D). */
+    static float[] inverseCounts(Ops.Pool op, int[] in, int[] o) {
         int r = in.length;
         int[][] counts = new int[r][];
         for (int a = 0; a < r; a++) {
@@ -85,8 +122,6 @@ public final class PoolKernel implements OpKernel<Ops.Pool> {
                 v[i * ow + j] = cnt == 0 ? Float.NaN : 1f / cnt;
             }
         }
-        INDArray a = NdUtil.zeros(oh, ow);
-        NdUtil.copyIn(v, 0, v.length, a);
-        return a;
+        return v;
     }
 }

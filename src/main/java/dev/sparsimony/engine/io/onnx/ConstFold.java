@@ -47,39 +47,44 @@ final class ConstFold {
         for (int i = 0; i < r; i++) {
             permStrides[i] = inStrides[perm[i]];
         }
-        int[] idx = new int[r];
+        int[] src = sourceOffsets(outShape, permStrides, n);
         if (c.isInteger()) {
             long[] in = c.longs();
             long[] out = new long[n];
-            long src = 0;
             for (int k = 0; k < n; k++) {
-                out[k] = in[(int) src];
-                src = advance(idx, outShape, permStrides, src);
+                out[k] = in[src[k]];
             }
             return Const.ofLongs(outShape, c.dtype, out);
         }
         float[] in = c.floats();
         float[] out = new float[n];
-        long src = 0;
         for (int k = 0; k < n; k++) {
-            out[k] = in[(int) src];
-            src = advance(idx, outShape, permStrides, src);
+            out[k] = in[src[k]];
         }
         return Const.ofFloats(outShape, c.dtype, out);
     }
 
-    /** Odometer step over {@code shape}, keeping {@code src} = sum idx[i] * srcStrides[i]. */
-    private static long advance(int[] idx, int[] shape, long[] srcStrides, long src) {
-        for (int i = shape.length - 1; i >= 0; i--) {
-            idx[i]++;
-            src += srcStrides[i];
-            if (idx[i] < shape[i]) {
-                return src;
+    /**
+     * Source offset of each of the {@code n} elements of {@code shape} (row-major order) read through
+     * {@code srcStrides}: an odometer over {@code shape} keeping src = sum idx[i] * srcStrides[i].
+     */
+    private static int[] sourceOffsets(int[] shape, long[] srcStrides, int n) {
+        int[] offsets = new int[n];
+        int[] idx = new int[shape.length];
+        long src = 0;
+        for (int k = 0; k < n; k++) {
+            offsets[k] = (int) src;
+            for (int i = shape.length - 1; i >= 0; i--) {
+                idx[i]++;
+                src += srcStrides[i];
+                if (idx[i] < shape[i]) {
+                    break;
+                }
+                src -= srcStrides[i] * idx[i];
+                idx[i] = 0;
             }
-            src -= srcStrides[i] * idx[i];
-            idx[i] = 0;
         }
-        return src;
+        return offsets;
     }
 
     /** Source strides for reading a tensor of {@code shape} broadcast to {@code out} (0 on broadcast axes). */
@@ -105,29 +110,14 @@ final class ConstFold {
             return Const.filled(out, dtype, v);
         }
         int n = Math.toIntExact(Tensor.numel(out));
-        long[] sa = broadcastStrides(a.shape, out);
-        long[] sb = broadcastStrides(b.shape, out);
-        int[] idx = new int[out.length];
-        long ia = 0;
-        long ib = 0;
+        int[] ia = sourceOffsets(out, broadcastStrides(a.shape, out), n);
+        int[] ib = sourceOffsets(out, broadcastStrides(b.shape, out), n);
         if (integer) {
             long[] va = a.longs();
             long[] vb = b.longs();
             long[] o = new long[n];
             for (int k = 0; k < n; k++) {
-                o[k] = (long) apply(op, va[(int) ia], vb[(int) ib], true);
-                // advance both source offsets together
-                for (int i = out.length - 1; i >= 0; i--) {
-                    idx[i]++;
-                    ia += sa[i];
-                    ib += sb[i];
-                    if (idx[i] < out[i]) {
-                        break;
-                    }
-                    ia -= sa[i] * idx[i];
-                    ib -= sb[i] * idx[i];
-                    idx[i] = 0;
-                }
+                o[k] = (long) apply(op, va[ia[k]], vb[ib[k]], true);
             }
             return Const.ofLongs(out, dtype, o);
         }
@@ -135,18 +125,7 @@ final class ConstFold {
         float[] vb = b.floats();
         float[] o = new float[n];
         for (int k = 0; k < n; k++) {
-            o[k] = (float) apply(op, va[(int) ia], vb[(int) ib], false);
-            for (int i = out.length - 1; i >= 0; i--) {
-                idx[i]++;
-                ia += sa[i];
-                ib += sb[i];
-                if (idx[i] < out[i]) {
-                    break;
-                }
-                ia -= sa[i] * idx[i];
-                ib -= sb[i] * idx[i];
-                idx[i] = 0;
-            }
+            o[k] = (float) apply(op, va[ia[k]], vb[ib[k]], false);
         }
         return Const.ofFloats(out, dtype, o);
     }
@@ -328,5 +307,64 @@ final class ConstFold {
             }
         }
         return Const.ofLongs(c.shape, to, v);
+    }
+
+    /** ONNX Slice of a constant (starts/ends clamped as the operator specifies, negative steps allowed). */
+    static Const slice(Const c, long[] starts, long[] ends, long[] axes, long[] steps) {
+        int r = c.rank();
+        if (starts.length != ends.length || (axes != null && axes.length != starts.length)
+                || (steps != null && steps.length != starts.length)) {
+            throw new ModelException("Slice starts, ends, axes and steps must have the same length");
+        }
+        long[] st = new long[r];
+        long[] step = new long[r];
+        int[] out = c.shape.clone();
+        for (int i = 0; i < r; i++) {
+            step[i] = 1;
+        }
+        for (int k = 0; k < starts.length; k++) {
+            int a = Shapes.axis(axes == null ? k : (int) axes[k], r, "Slice");
+            long dim = c.shape[a];
+            long s = steps == null ? 1 : steps[k];
+            if (s == 0) {
+                throw new ModelException("Slice step must not be 0");
+            }
+            long b = starts[k] < 0 ? starts[k] + dim : starts[k];
+            long e = ends[k] < 0 ? ends[k] + dim : ends[k];
+            if (s > 0) {
+                b = Math.max(0, Math.min(dim, b));
+                e = Math.max(0, Math.min(dim, e));
+                out[a] = (int) Math.max(0, (e - b + s - 1) / s);
+            } else {
+                b = Math.max(-1, Math.min(dim - 1, b));
+                e = Math.max(-1, Math.min(dim - 1, e));
+                out[a] = (int) Math.max(0, (b - e + (-s) - 1) / (-s));
+            }
+            st[a] = b;
+            step[a] = s;
+        }
+        int n = Math.toIntExact(Tensor.numel(out));
+        long[] strides = strides(c.shape);
+        long[] lo = c.isInteger() ? new long[n] : null;
+        float[] fo = c.isInteger() ? null : new float[n];
+        int[] idx = new int[r];
+        for (int k = 0; k < n; k++) {
+            long src = 0;
+            for (int i = 0; i < r; i++) {
+                src += (st[i] + idx[i] * step[i]) * strides[i];
+            }
+            if (lo != null) {
+                lo[k] = c.longs()[(int) src];
+            } else {
+                fo[k] = c.floats()[(int) src];
+            }
+            for (int i = r - 1; i >= 0; i--) {
+                if (++idx[i] < out[i]) {
+                    break;
+                }
+                idx[i] = 0;
+            }
+        }
+        return lo != null ? Const.ofLongs(out, c.dtype, lo) : Const.ofFloats(out, c.dtype, fo);
     }
 }

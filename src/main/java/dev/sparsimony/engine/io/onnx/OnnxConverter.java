@@ -52,7 +52,7 @@ final class OnnxConverter {
             "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
             "Conv", "DequantizeLinear", "Div", "Dropout", "Elu", "Flatten", "Gather", "Gemm", "GlobalAveragePool",
             "GlobalMaxPool", "HardSigmoid", "Identity", "LRN", "LeakyRelu", "MatMul", "MaxPool", "Mul",
-            "QuantizeLinear", "Relu", "Reshape", "Selu", "Shape", "Sigmoid", "Softmax", "Softplus", "Softsign",
+            "QuantizeLinear", "Relu", "Reshape", "Selu", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
             "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze"));
 
     private static final Layout LAYOUT = Layout.CHANNELS_FIRST;
@@ -343,17 +343,6 @@ final class OnnxConverter {
         return o;
     }
 
-    private static int[] toInts(long[] v, String what) {
-        int[] o = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] > Integer.MAX_VALUE || v[i] < Integer.MIN_VALUE) {
-                throw new ModelException(what + " value " + v[i] + " is out of range");
-            }
-            o[i] = (int) v[i];
-        }
-        return o;
-    }
-
     /** One ONNX node with attribute and input accessors. */
     private final class N {
         final NodeProto p;
@@ -462,7 +451,7 @@ final class OnnxConverter {
             if (a == null) {
                 return def;
             }
-            return toInts(a.getIntsList().stream().mapToLong(Long::longValue).toArray(), "attribute " + name);
+            return Const.toInts(a.getIntsList().stream().mapToLong(Long::longValue).toArray(), "attribute " + name);
         }
 
         /** Only the first output may be consumed (e.g. MaxPool's Indices, Dropout's mask are not computed). */
@@ -503,6 +492,7 @@ final class OnnxConverter {
             case "Gather" -> consts.put(n.out(), ConstFold.gather(n.requireConst(0, "data"),
                     n.requireConst(1, "indices"), (int) n.i("axis", 0)));
             case "Cast" -> cast(n);
+            case "Slice" -> slice(n);
             case "Identity", "Dropout" -> identity(n);
             case "Add", "Sub", "Mul", "Div" -> arithmetic(n);
             case "Sum" -> sum(n);
@@ -588,6 +578,38 @@ final class OnnxConverter {
             v[k] = s[start + k]; // a free batch appears as 1 (see class comment)
         }
         consts.put(n.out(), Const.ofInt64(v));
+    }
+
+    /** Slice of a constant (shape arithmetic of exported graphs); opset < 10 attributes, later inputs. */
+    private void slice(N n) {
+        Const data = n.requireConst(0, "data");
+        long[] starts;
+        long[] ends;
+        long[] axes = null;
+        long[] steps = null;
+        if (opset < 10) {
+            starts = toLongArray(n.ints("starts", null), "starts");
+            ends = toLongArray(n.ints("ends", null), "ends");
+            int[] ax = n.ints("axes", null);
+            axes = ax == null ? null : toLongArray(ax, "axes");
+        } else {
+            starts = n.requireConst(1, "starts").longs();
+            ends = n.requireConst(2, "ends").longs();
+            if (n.has(3)) {
+                axes = n.requireConst(3, "axes").longs();
+            }
+            if (n.has(4)) {
+                steps = n.requireConst(4, "steps").longs();
+            }
+        }
+        consts.put(n.out(), ConstFold.slice(data, starts, ends, axes, steps));
+    }
+
+    private static long[] toLongArray(int[] v, String what) {
+        if (v == null) {
+            throw new ModelException("Slice needs the '" + what + "' attribute");
+        }
+        return java.util.Arrays.stream(v).asLongStream().toArray();
     }
 
     private void cast(N n) {

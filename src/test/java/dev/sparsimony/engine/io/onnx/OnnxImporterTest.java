@@ -346,4 +346,18 @@ class OnnxImporterTest {
         assertNull(((Ops.Dense) m.node("mm").op()).bias());
         assertInstanceOf(Ops.Binary.class, m.node("y").op());
     }
+
+    @Test
+    void sliceOfShapeFeedsAReshape() {
+        // PyTorch-style flatten: Reshape(x, Concat(Slice(Shape(x), 0, 1), [-1]))
+        Model m = new OnnxBuild(13).input("x", -1, 2, 3, 4).init(OnnxBuild.int64s("s0", 0))
+                .init(OnnxBuild.int64s("s1", 1)).init(OnnxBuild.int64s("m1", -1))
+                .node("Shape", in("x"), "shp").node("Slice", in("shp", "s0", "s1"), "n")
+                .node("Concat", in("n", "m1"), "t", ai("axis", 0)).node("Reshape", in("x", "t"), "y")
+                .output("y").load();
+        assertArrayEquals(new int[] {5, 24}, m.inferShapes(5).get("y"));
+        Const c = ConstFold.slice(Const.ofInt64(0, 1, 2, 3, 4, 5), new long[] {-1}, new long[] {-100},
+                null, new long[] {-2});
+        assertArrayEquals(new long[] {5, 3, 1}, c.longs());
+    }
 }
