@@ -64,7 +64,7 @@ public final class MainWindow extends BorderPane {
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox left = new VBox(10, summary(), tableHeader(), table);
         left.getStyleClass().add("model-panel");
-        left.setMinWidth(380);
+        left.setMinWidth(400);
 
         detailSlot.getStyleClass().add("detail-panel");
         if (!deferCharts) {
@@ -73,7 +73,7 @@ public final class MainWindow extends BorderPane {
 
         SplitPane split = new SplitPane(left, detailSlot);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.36);
+        split.setDividerPositions(0.37);
         SplitPane.setResizableWithParent(left, false);
         setCenter(split);
         setBottom(statusBar());
