@@ -43,8 +43,6 @@ public class SparsimonyApp extends Application {
     public void start(Stage stage) {
         long enteredStart = sinceProcessStart();
         EngineGateway engine = EngineGateway.defaultGateway();
-        // the numeric runtime (ND4J) starts in the background so the window appears at once
-        engine.warmUpAsync();
         MainWindow window = createWindow(stage, engine, RecentFiles.userPreferences(), true);
         stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> {
             long ms = sinceProcessStart();
@@ -54,6 +52,9 @@ public class SparsimonyApp extends Application {
                     enteredStart, cpu);
             window.setStartupTime(ms);
             Platform.runLater(window::attachDeferredViews);
+            // the numeric runtime (ND4J) starts in the background once the window is up: started earlier, its
+            // native-library loading competes with the window for the CPU
+            engine.warmUpAsync();
         });
         stage.show();
         applyInitialSparsity();
@@ -75,9 +76,11 @@ public class SparsimonyApp extends Application {
         stage.titleProperty().bind(vm.modelNameProperty().concat(" — Sparsimony"));
         stage.setMinWidth(1000);
         stage.setMinHeight(640);
-        var icon = SparsimonyApp.class.getResource("icon-64.png");
-        if (icon != null) {
-            stage.getIcons().add(new Image(icon.toExternalForm()));
+        for (int size : new int[] {16, 32, 64, 128}) {
+            var icon = SparsimonyApp.class.getResource("icon-" + size + ".png");
+            if (icon != null) {
+                stage.getIcons().add(new Image(icon.toExternalForm(), true)); // loaded in the background
+            }
         }
         return window;
     }
