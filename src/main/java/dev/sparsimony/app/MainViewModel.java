@@ -243,9 +243,13 @@ public final class MainViewModel {
                 bits, s.prunable());
     }
 
+    /** "26×26×8" for a [1, 26, 26, 8] output (batch axis dropped; -1 shown as "?"). */
     static String shapeWithoutBatch(int[] shape) {
-        return Arrays.toString(Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length))
-                .replace('[', '(').replace(']', ')');
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < shape.length; i++) {
+            sb.append(i == 1 ? "" : "×").append(shape[i] < 0 ? "?" : String.valueOf(shape[i]));
+        }
+        return sb.length() == 0 ? "scalar" : sb.toString();
     }
 
     private void refreshDetail() {

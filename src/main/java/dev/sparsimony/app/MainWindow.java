@@ -21,12 +21,12 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
+import org.controlsfx.control.StatusBar;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -64,7 +64,7 @@ public final class MainWindow extends BorderPane {
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox left = new VBox(10, summary(), tableHeader(), table);
         left.getStyleClass().add("model-panel");
-        left.setMinWidth(380);
+        left.setMinWidth(400);
 
         detailSlot.getStyleClass().add("detail-panel");
         if (!deferCharts) {
@@ -73,7 +73,7 @@ public final class MainWindow extends BorderPane {
 
         SplitPane split = new SplitPane(left, detailSlot);
         split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.36);
+        split.setDividerPositions(0.37);
         SplitPane.setResizableWithParent(left, false);
         setCenter(split);
         setBottom(statusBar());
@@ -188,18 +188,11 @@ public final class MainWindow extends BorderPane {
     }
 
     private Region statusBar() {
-        Label message = new Label();
-        message.setId("status-message");
-        message.textProperty().bind(vm.statusProperty());
-        message.setMaxWidth(Double.MAX_VALUE);
-        HBox.setHgrow(message, Priority.ALWAYS);
-        ProgressBar progress = new ProgressBar(-1);
-        progress.setId("status-progress");
-        progress.setPrefWidth(140);
-        progress.visibleProperty().bind(vm.busyBinding());
-        HBox bar = new HBox(12, message, progress);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(4, 10, 4, 10));
+        // ControlsFX StatusBar: message on the left, its own progress bar while anything runs in the background
+        StatusBar bar = new StatusBar();
+        bar.setId("status-bar");
+        bar.textProperty().bind(vm.statusProperty());
+        bar.progressProperty().bind(Bindings.when(vm.busyBinding()).then(-1.0).otherwise(0.0));
         bar.getStyleClass().add("status-bar");
         return bar;
     }

@@ -43,15 +43,18 @@ public class SparsimonyApp extends Application {
     public void start(Stage stage) {
         long enteredStart = sinceProcessStart();
         EngineGateway engine = EngineGateway.defaultGateway();
-        // the numeric runtime (ND4J) starts in the background so the window appears at once
-        engine.warmUpAsync();
         MainWindow window = createWindow(stage, engine, RecentFiles.userPreferences(), true);
         stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> {
             long ms = sinceProcessStart();
-            LOG.info("window shown {} ms after process start (JavaFX start() entered after {} ms)", ms,
-                    enteredStart);
+            // CPU time too: on a busy machine the wall time says more about the neighbours than about us
+            long cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
+            LOG.info("window shown {} ms after process start (JavaFX start() entered after {} ms; {} ms CPU)", ms,
+                    enteredStart, cpu);
             window.setStartupTime(ms);
             Platform.runLater(window::attachDeferredViews);
+            // the numeric runtime (ND4J) starts in the background once the window is up: started earlier, its
+            // native-library loading competes with the window for the CPU
+            engine.warmUpAsync();
         });
         stage.show();
         applyInitialSparsity();
@@ -73,9 +76,11 @@ public class SparsimonyApp extends Application {
         stage.titleProperty().bind(vm.modelNameProperty().concat(" — Sparsimony"));
         stage.setMinWidth(1000);
         stage.setMinHeight(640);
-        var icon = SparsimonyApp.class.getResource("icon-64.png");
-        if (icon != null) {
-            stage.getIcons().add(new Image(icon.toExternalForm()));
+        for (int size : new int[] {16, 32, 64, 128}) {
+            var icon = SparsimonyApp.class.getResource("icon-" + size + ".png");
+            if (icon != null) {
+                stage.getIcons().add(new Image(icon.toExternalForm(), true)); // loaded in the background
+            }
         }
         return window;
     }
@@ -93,7 +98,7 @@ public class SparsimonyApp extends Application {
     /**
      * For demos and screenshots: {@code -Dsparsimony.gui.sparsity=P} sets the slider to P % once the first model is
      * open; {@code sparsimony.gui.granularity}, {@code .params}, {@code .selection}, {@code .bits} preset the
-     * design-point bar.
+     * design-point bar, {@code sparsimony.gui.layer} selects a layer.
      */
     private void applyInitialSparsity() {
         var settings = vm.prune().settings();
@@ -124,7 +129,13 @@ public class SparsimonyApp extends Application {
                                 dev.sparsimony.app.model.ModelSession old, dev.sparsimony.app.model.ModelSession n) {
                 vm.sessionProperty().removeListener(this);
                 // after the slider reset that follows every newly opened model
-                Platform.runLater(() -> vm.prune().sparsityPercentProperty().set(v));
+                Platform.runLater(() -> {
+                    vm.prune().sparsityPercentProperty().set(v);
+                    String layer = System.getProperty("sparsimony.gui.layer");
+                    if (layer != null) {
+                        vm.selectedLayerProperty().set(layer);
+                    }
+                });
             }
         });
     }

@@ -14,7 +14,6 @@ import dev.sparsimony.engine.hardware.Strategy;
 import dev.sparsimony.engine.hardware.target.HardwareReport;
 import dev.sparsimony.engine.hardware.target.HardwareTarget;
 import dev.sparsimony.engine.hardware.target.Targets;
-import dev.sparsimony.engine.io.ModelFiles;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.quantize.FixedPoint;
@@ -28,8 +27,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sparsimony estimate}: per-layer and total hardware cost of a model on a device or other target. */
@@ -40,8 +39,8 @@ public final class EstimateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "model file (any supported format)")
-    Path modelFile;
+    @Mixin
+    ModelArgument modelArg;
 
     @Option(names = "--target", required = true, paramLabel = "DEVICE",
             description = "device from the catalogue (e.g. xcvu9p, xcu250, xcku115, xczu9eg, xc7z020), eie or a100")
@@ -90,7 +89,7 @@ public final class EstimateCommand implements Callable<Integer> {
             HardwareConfig cfg = configuration(point == null ? config : null);
             DeviceCatalogue catalogue = DeviceCatalogue.standard(devices);
             HardwareTarget t = Targets.resolve(target, catalogue, batch);
-            Model model = ModelFiles.load(modelFile);
+            Model model = modelArg.load();
             if (point != null) {
                 DesignPointHardware.Result dp = DesignPointHardware.apply(config, point, model, cfg);
                 model = dp.model();

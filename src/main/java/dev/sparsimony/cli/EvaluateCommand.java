@@ -12,8 +12,8 @@ import dev.sparsimony.engine.model.ModelException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sparsimony evaluate MODEL --data DATA}: top-1 accuracy, or fidelity against a reference model. */
@@ -24,8 +24,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder.")
-    Path modelPath;
+    @Mixin
+    ModelArgument modelArg;
 
     @Option(names = {"-d", "--data"}, paramLabel = "DATA",
             description = "Validation data (.npz, .npy, .csv, .dat, MNIST idx). Default: validation.npz beside the model.")
@@ -46,9 +46,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model model = ModelFiles.load(modelPath);
-        Path dataPath = data != null ? data : ProjectFormat.defaultValidationData(modelPath).orElseThrow(
-                () -> new ModelException("no --data given and no validation.npz beside " + modelPath));
+        Model model = modelArg.load();
+        Path dataPath = data != null ? data : ProjectFormat.defaultValidationData(modelArg.path).orElseThrow(
+                () -> new ModelException("no --data given and no validation.npz beside " + modelArg.path));
         Dataset ds = DataFiles.load(dataPath);
         if (limit != null) {
             if (limit <= 0) {

@@ -3,15 +3,13 @@ package dev.sparsimony.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparsimony.engine.io.ModelFiles;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.report.LayerSummary;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sparsimony info MODEL}: the layer table. */
@@ -21,15 +19,15 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder (.onnx, .h5, Keras .json, project folder or model.json).")
-    Path modelPath;
+    @Mixin
+    ModelArgument modelArg;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        Model model = ModelFiles.load(modelPath);
+        Model model = modelArg.load();
         List<LayerSummary> rows = LayerSummary.of(model);
         var out = spec.commandLine().getOut();
         if (json) {

@@ -2,7 +2,6 @@ package dev.sparsimony.cli;
 
 import dev.sparsimony.engine.data.DataFiles;
 import dev.sparsimony.engine.infer.Inference;
-import dev.sparsimony.engine.io.ModelFiles;
 import dev.sparsimony.engine.io.npy.Npy;
 import dev.sparsimony.engine.io.npy.NpyArray;
 import dev.sparsimony.engine.io.onnx.OnnxTensors;
@@ -14,8 +13,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sparsimony predict MODEL --input X --output Y.npy}. */
@@ -25,8 +24,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder.")
-    Path modelPath;
+    @Mixin
+    ModelArgument modelArg;
 
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "X",
             description = "Inputs: .npy, ONNX TensorProto .pb, or any data file 'evaluate' reads (.npz, .csv, .dat, MNIST idx).")
@@ -37,7 +36,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Model model = ModelFiles.load(modelPath);
+        Model model = modelArg.load();
         Tensor x = readInput(input);
         Tensor y = Inference.predict(model, x);
         Path parent = output.toAbsolutePath().getParent();

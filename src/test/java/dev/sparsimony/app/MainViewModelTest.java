@@ -34,7 +34,7 @@ class MainViewModelTest {
         waitUntil(() -> vm.sessionProperty().get() != null);
         assertEquals(6, onFx(() -> vm.layers().size()));
         LayerRow fc1 = onFx(() -> vm.layers().get(0));
-        assertEquals(new LayerRow("fc1", "Dense", "(64)", 16 * 64 + 64, 0.0, 32, true), fc1);
+        assertEquals(new LayerRow("fc1", "Dense", "64", 16 * 64 + 64, 0.0, 32, true), fc1);
         assertTrue(Double.isNaN(onFx(() -> vm.layers().get(1)).sparsity()), "ReLU has no kernel");
         assertEquals("fc1", onFx(() -> vm.selectedLayerProperty().get()));
         assertNotNull(onFx(() -> vm.detailProperty().get()));
@@ -90,6 +90,6 @@ class MainViewModelTest {
 
     @Test
     void shapesAreShownWithoutTheBatchAxis() {
-        assertEquals("(8, 8, 3)", MainViewModel.shapeWithoutBatch(new int[] {1, 8, 8, 3}));
+        assertEquals("8×8×3", MainViewModel.shapeWithoutBatch(new int[] {1, 8, 8, 3}));
     }
 }

@@ -94,7 +94,8 @@ class MainWindowTest {
     void failingLoadShowsErrorDialogAndKeepsModel(FxRobot robot) throws Exception {
         waitForModel();
         String name = vm.modelNameProperty().get();
-        onFx(() -> vm.openModel(Path.of("does-not-exist", "model.onnx")));
+        // as if the file had been dropped on the window
+        onFx(() -> window.openDropped(Path.of("does-not-exist", "model.onnx")));
         waitUntil(() -> robot.lookup("#error-message").tryQuery().isPresent());
         Label message = robot.lookup("#error-message").queryAs(Label.class);
         assertTrue(message.getText().contains("not found"), message.getText());

@@ -41,8 +41,8 @@ import java.util.stream.Stream;
 /**
  * Design points per second on one core: magnitude pruning (per-layer, sparsity cycling 0..0.9) with ap_fixed&lt;16,6&gt;
  * weights, biases and layer outputs, evaluated on 10,000 samples.
- * Models: {@code jet-mlp} (sample-models/jet-mlp when committed, else a random-weight 16-64-32-32-5 MLP) and
- * {@code digits-cnn} (sample-models/digits-cnn, skipped when absent). Also measures the plain forward pass and
+ * Models: {@code jet-mlp} (sample-models/jet-mlp with its 10,000 validation samples; a random-weight 16-64-32-32-5
+ * MLP on Gaussian inputs when absent) and {@code digits-cnn} (sample-models/digits-cnn with its 1,000 samples). Also measures the plain forward pass and
  * the raw sgemm of the same shapes, which bound the point rate.
  * Run: OMP_NUM_THREADS=1 java -cp target/test-classes:target/classes:CP org.openjdk.jmh.Main DesignPointBench
  */
@@ -53,7 +53,7 @@ import java.util.stream.Stream;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 @Threads(1)
 public class DesignPointBench {
-    @Param({"jet-mlp"})
+    @Param({"jet-mlp", "digits-cnn"})
     public String model;
 
     private DesignPointEvaluator evaluator;
@@ -102,6 +102,7 @@ public class DesignPointBench {
             macs += evaluator.evaluate(DesignPoint.of(PruneSpec.none())).layers().stream()
                     .filter(l -> l.layer().equals(nd.name())).mapToLong(l -> l.macs()).sum();
         }
+        System.out.println("# data " + data.name() + (data.hasLabels() ? " (labelled)" : " (no labels: fidelity)"));
         System.out.println("# " + model + ": " + m.prunableNodes().size() + " weighted layers, " + macs
                 + " MACs per sample, " + macs * n + " MACs per point (" + n + " samples)");
     }
@@ -175,6 +176,9 @@ public class DesignPointBench {
     static Model load(String name) throws IOException {
         Path dir = sampleDir(name);
         if (dir != null) {
+            if (Files.exists(dir.resolve("model.json"))) {
+                return ModelFiles.load(dir.resolve("model.json"));
+            }
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.sorted().toList()) {
                     try {
@@ -207,10 +211,13 @@ public class DesignPointBench {
         int[] shape = m.inputs().get(0).shapeWithBatch(n);
         if (dir != null) {
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.sorted().toList()) {
+                for (Path f : files.sorted((p, q) -> Boolean.compare(!p.toString().endsWith("validation.npz"),
+                        !q.toString().endsWith("validation.npz"))).toList()) {
                     try {
                         Dataset d = DataFiles.load(f);
                         if (d.featuresPerSample() == features && d.size() > 0) {
+                            n = Math.min(n, d.size()); // the sample's own validation set (up to n samples)
+                            shape = m.inputs().get(0).shapeWithBatch(n);
                             float[] x = new float[n * features];
                             int[] labels = d.hasLabels() ? new int[n] : null;
                             for (int i = 0; i < n; i++) {

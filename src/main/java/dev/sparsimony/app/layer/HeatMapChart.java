@@ -102,6 +102,11 @@ public final class HeatMapChart extends VBox {
         chart.invalidate();
     }
 
+    public void setAxisNames(String x, String y) {
+        xAxis.setName(x);
+        yAxis.setName(y);
+    }
+
     public void setGradient(ColorGradient gradient, String zName) {
         if (renderer.getColorGradient() != gradient) {
             renderer.setColorGradient(gradient);

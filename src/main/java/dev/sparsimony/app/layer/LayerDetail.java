@@ -1,6 +1,7 @@
 package dev.sparsimony.app.layer;
 
 import dev.sparsimony.engine.model.Node;
+import dev.sparsimony.engine.model.Ops;
 import dev.sparsimony.engine.model.Tensor;
 import dev.sparsimony.engine.prune.StructureMap;
 
@@ -24,12 +25,14 @@ import dev.sparsimony.engine.prune.StructureMap;
  * @param granularity  granularity of {@code structures}, or null
  * @param structures   per grid cell: {@code colour + (kept ? STRUCTURE_COLOURS : 0)} where colour cycles over
  *                     {@link #STRUCTURE_COLOURS} neighbouring structures, or null without a structure map
+ * @param rowAxis      what a kernel row is ("input" for Dense, "k·k·cIn" for Conv)
+ * @param colAxis      what a kernel column is ("output" for Dense, "output channel" for Conv)
  */
 public record LayerDetail(String layer, String kind, String weightShape, int rows, int cols, int gridRows,
                           int gridCols, int rowStep, int colStep, double[] x, double[] y, double[] weights,
                           double[] kept, double zLimit, double[] binCentres, double[] keptCounts,
                           double[] prunedCounts, long total, long keptTotal, String granularity,
-                          double[] structures) {
+                          double[] structures, String rowAxis, String colAxis) {
     /** Distinct colours used to tell neighbouring structures apart. */
     public static final int STRUCTURE_COLOURS = 6;
     /** Largest grid side drawn without reduction; keeps heat maps fast for large conv kernels. */
@@ -134,7 +137,9 @@ public record LayerDetail(String layer, String kind, String weightShape, int row
         }
         return new LayerDetail(original.name(), original.op().kind(), k0.shapeString(), rows, cols, gr, gc,
                 rowStep, colStep, x, y, weights, keptCells, zLimit, centres, keptCounts, prunedCounts, w0.length,
-                keptTotal, map == null ? null : map.granularity(), structures);
+                keptTotal, map == null ? null : map.granularity(), structures,
+                original.op() instanceof Ops.Conv c ? (c.spatialRank() == 2 ? "k·k·cIn" : "k·cIn") : "input",
+                original.op() instanceof Ops.Conv ? "output channel" : "output");
     }
 
     /**

@@ -85,6 +85,8 @@ public final class LayerDetailView extends VBox {
         String reduced = d.rowStep() > 1 || d.colStep() > 1
                 ? String.format("  (blocks of %d×%d)", d.rowStep(), d.colStep()) : "";
         weights.setTitle("Weights  [" + d.rows() + " × " + d.cols() + "]" + reduced);
+        weights.setAxisNames(d.colAxis(), d.rowAxis());
+        mask.setAxisNames(d.colAxis(), d.rowAxis());
         weights.show(d.layer(), d.x(), d.y(), d.weights(), -d.zLimit(), d.zLimit());
         if (d.structures() != null) {
             mask.setTitle(String.format("Structures: %s  (%.1f %% pruned; dark = kept)", d.granularity(),

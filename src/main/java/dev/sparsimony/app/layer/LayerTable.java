@@ -28,19 +28,19 @@ public final class LayerTable extends TableView<LayerRow> {
         setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         setPlaceholder(new Label("Open a model (Ctrl+O) or drop a file here"));
 
-        TableColumn<LayerRow, String> name = text("Layer", LayerRow::name, 130);
-        TableColumn<LayerRow, String> type = text("Type", LayerRow::type, 80);
-        TableColumn<LayerRow, String> shape = text("Output", LayerRow::outputShape, 90);
+        TableColumn<LayerRow, String> name = text("Layer", LayerRow::name, 90);
+        TableColumn<LayerRow, String> type = text("Type", LayerRow::type, 88);
+        TableColumn<LayerRow, String> shape = text("Output", LayerRow::outputShape, 96);
         shape.getStyleClass().add("num");
         TableColumn<LayerRow, String> params = text("Params", r -> r.parameters() == 0 ? "" :
-                String.format("%,d", r.parameters()), 80);
+                String.format("%,d", r.parameters()), 72);
         params.getStyleClass().addAll("num", "right");
         TableColumn<LayerRow, LayerRow> sparsity = new TableColumn<>("Sparsity");
-        sparsity.setPrefWidth(120);
+        sparsity.setPrefWidth(112);
         sparsity.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         sparsity.setCellFactory(c -> new SparsityCell());
         sparsity.setSortable(false);
-        TableColumn<LayerRow, String> bits = text("Bits", r -> r.bits() == 0 ? "" : String.valueOf(r.bits()), 50);
+        TableColumn<LayerRow, String> bits = text("Bits", r -> r.bits() == 0 ? "" : String.valueOf(r.bits()), 40);
         bits.getStyleClass().addAll("num", "right");
         getColumns().addAll(java.util.List.of(name, type, shape, params, sparsity, bits));
 

@@ -10,11 +10,13 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.util.StringConverter;
+import org.controlsfx.control.SegmentedButton;
 
 /**
  * The design-point bar under the slider: granularity (+ parameters), selection (global, per layer, knapsack),
@@ -49,11 +51,27 @@ public final class DesignBar extends HBox {
             }
         });
 
-        ComboBox<String> selection = new ComboBox<>(FXCollections.observableArrayList(DesignSettings.SELECTIONS));
+        // ControlsFX SegmentedButton: the three selections side by side, exactly one pressed
+        SegmentedButton selection = new SegmentedButton();
         selection.setId("selection");
-        selection.valueProperty().bindBidirectional(s.selectionProperty());
-        selection.setTooltip(new Tooltip("global: one ranking over all layers;  layer: every layer at the slider's"
-                + " sparsity;  knapsack: keep the most important structures within the budget"));
+        for (String sel : DesignSettings.SELECTIONS) {
+            ToggleButton b = new ToggleButton(sel);
+            b.setId("selection-" + sel);
+            b.setUserData(sel);
+            b.setSelected(sel.equals(s.selectionProperty().get()));
+            selection.getButtons().add(b);
+        }
+        selection.getToggleGroup().selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                a.setSelected(true); // keep one pressed
+            } else {
+                s.selectionProperty().set((String) b.getUserData());
+            }
+        });
+        s.selectionProperty().addListener((o, a, b) -> selection.getButtons().forEach(t ->
+                t.setSelected(b.equals(t.getUserData()))));
+        Tooltip.install(selection, new Tooltip("global: one ranking over all layers;  layer: every layer at the"
+                + " slider's sparsity;  knapsack: keep the most important structures within the budget"));
 
         BooleanBinding notKnapsack = Bindings.notEqual("knapsack", s.selectionProperty());
         ComboBox<String> resource = new ComboBox<>(FXCollections.observableArrayList(DesignSettings.resources()));

@@ -29,9 +29,10 @@ public final class PrunePanel extends HBox {
         hint.getStyleClass().add("hint");
         hint.textProperty().bind(Bindings.createStringBinding(() -> s.isKnapsack()
                 ? "kept structures set by the budget below"
-                : s.granularityProperty().get() + " structures, " + s.selectionProperty().get() + " ranking (L1)",
+                : s.granularityProperty().get() + " · " + s.selectionProperty().get() + " L1 ranking",
                 s.all()));
-        hint.setMinWidth(210);
+        hint.setMinWidth(Region.USE_PREF_SIZE);
+        caption.setMinWidth(Region.USE_PREF_SIZE);
         VBox captionBox = new VBox(1, caption, hint);
         captionBox.setAlignment(Pos.CENTER_LEFT);
 
@@ -63,7 +64,7 @@ public final class PrunePanel extends HBox {
         value.setId("sparsity-value");
         value.getStyleClass().addAll("big-number", "num");
         value.textProperty().bind(Bindings.format("%5.1f %%", vm.sparsityPercentProperty()));
-        value.setMinWidth(92);
+        value.setMinWidth(Region.USE_PREF_SIZE);
         value.setAlignment(Pos.CENTER_RIGHT);
 
         Region sep = new Region();
@@ -75,7 +76,7 @@ public final class PrunePanel extends HBox {
         accuracy.setId("accuracy-value");
         accuracy.getStyleClass().addAll("big-number", "num", "accent");
         accuracy.textProperty().bind(vm.accuracyTextProperty());
-        accuracy.setMinWidth(110);
+        accuracy.setMinWidth(Region.USE_PREF_SIZE);
         Label delta = new Label();
         delta.setId("accuracy-delta");
         delta.getStyleClass().add("hint");

@@ -121,10 +121,8 @@ final class CsvLoader implements DataLoader {
                 }
             }
         }
-        int[] labels = null;
-        if (!options.ignoreLabels() && options.labelsFile() != null) {
-            labels = DataFiles.labelsFromFile(options.labelsFile(), rows.size(), name);
-        } else if (y != null) {
+        int[] labels = DataFiles.externalLabels(options, () -> null, rows.size(), name);
+        if (labels == null && y != null) {
             String col = header != null ? "'" + header[labelCol] + "'" : String.valueOf(labelCol + 1);
             labels = Labels.fromTensor(Tensor.of(y, y.length), "'" + name + "' column " + col);
         }

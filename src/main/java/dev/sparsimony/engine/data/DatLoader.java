@@ -38,11 +38,7 @@ final class DatLoader implements DataLoader {
     public Dataset load(Path path, DataOptions options) throws IOException {
         String name = String.valueOf(path.getFileName());
         Tensor x = readMatrix(path);
-        int[] labels = null;
-        if (!options.ignoreLabels() && options.labelsFile() != null) {
-            labels = DataFiles.labelsFromFile(options.labelsFile(), x.dim(0), name);
-        }
-        return new Dataset(name, x, labels);
+        return new Dataset(name, x, DataFiles.externalLabels(options, () -> null, x.dim(0), name));
     }
 
     static Tensor readMatrix(Path path) throws IOException {

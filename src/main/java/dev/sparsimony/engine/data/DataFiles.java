@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -213,6 +214,18 @@ public final class DataFiles {
             }
         }
         return true;
+    }
+
+    /**
+     * Labels from a separate file: none when {@code options.ignoreLabels()}, else {@code options.labelsFile}, else
+     * the format's companion file ({@code companion} may give null: none), checked against the sample count.
+     */
+    static int[] externalLabels(DataOptions options, Supplier<Path> companion, int samples, String dataName) {
+        if (options.ignoreLabels()) {
+            return null;
+        }
+        Path lf = options.labelsFile() != null ? options.labelsFile() : companion.get();
+        return lf == null ? null : labelsFromFile(lf, samples, dataName);
     }
 
     /** Labels from a separate file (options.labelsFile) checked against the sample count. */

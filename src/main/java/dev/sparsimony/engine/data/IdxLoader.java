@@ -61,14 +61,7 @@ final class IdxLoader implements DataLoader {
             throw new ModelException(name + " is an idx labels file (magic 2049); load the images file (magic 2051)"
                     + " and its labels are found beside it");
         }
-        int[] labels = null;
-        if (!options.ignoreLabels()) {
-            Path lf = options.labelsFile() != null ? options.labelsFile() : companion(path);
-            if (lf != null) {
-                labels = DataFiles.labelsFromFile(lf, x.dim(0), name);
-            }
-        }
-        return new Dataset(name, x, labels);
+        return new Dataset(name, x, DataFiles.externalLabels(options, () -> companion(path), x.dim(0), name));
     }
 
     private static int magicOf(Path path) throws IOException {

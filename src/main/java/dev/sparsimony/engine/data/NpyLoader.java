@@ -42,14 +42,7 @@ final class NpyLoader implements DataLoader {
         if (x.rank() == 0) {
             throw new ModelException("data '" + name + "' is a single number, not an array of samples");
         }
-        int[] labels = null;
-        if (!options.ignoreLabels()) {
-            Path lf = options.labelsFile() != null ? options.labelsFile() : companion(path);
-            if (lf != null) {
-                labels = DataFiles.labelsFromFile(lf, x.dim(0), name);
-            }
-        }
-        return new Dataset(name, x, labels);
+        return new Dataset(name, x, DataFiles.externalLabels(options, () -> companion(path), x.dim(0), name));
     }
 
     /** The companion labels file by the documented naming rule, or null. */

@@ -66,13 +66,9 @@ final class NpzLoader implements DataLoader {
         if (x.rank() == 0) {
             throw new ModelException("data '" + name + "' array '" + xKey + "' is a single number, not samples");
         }
-        int[] labels = null;
-        if (!options.ignoreLabels()) {
-            if (options.labelsFile() != null) {
-                labels = DataFiles.labelsFromFile(options.labelsFile(), x.dim(0), name);
-            } else if (yKey != null) {
-                labels = Labels.fromTensor(arrays.get(yKey).toTensor(), "'" + name + "' array '" + yKey + "'");
-            }
+        int[] labels = DataFiles.externalLabels(options, () -> null, x.dim(0), name);
+        if (labels == null && yKey != null && !options.ignoreLabels()) {
+            labels = Labels.fromTensor(arrays.get(yKey).toTensor(), "'" + name + "' array '" + yKey + "'");
         }
         if (labels != null && labels.length != x.dim(0)) {
             throw new ModelException("data '" + name + "' has " + x.dim(0) + " samples in '" + xKey + "' but "

@@ -1,7 +1,5 @@
 package dev.sparsimony.engine.hardware;
 
-import dev.sparsimony.engine.model.Node;
-import dev.sparsimony.engine.prune.StructureCost;
 import dev.sparsimony.engine.prune.StructureMap;
 import dev.sparsimony.engine.quantize.FixedPoint;
 
@@ -12,39 +10,15 @@ import dev.sparsimony.engine.quantize.FixedPoint;
  * fills the word exactly (36 bits when W divides 36, or 72 bits). Columns no group can free (W = 16, the last
  * partial group) are fixed cost. Latency strategy and RF 1 keep weights in registers: no BRAM.
  */
-public final class BramCost implements StructureCost {
-    private final Device device;
-    private final LayerHwConfig config;
-    private final FixedPoint data;
-    private final FpgaParams params;
-
+public final class BramCost extends KernelUnitCost {
     public BramCost(Device device, LayerHwConfig config, FixedPoint dataPrecision, FpgaParams params) {
-        this.device = device;
-        this.config = config;
-        this.data = dataPrecision;
-        this.params = params;
+        super("BRAM", device, config, dataPrecision, params);
     }
 
     @Override
-    public String resource() {
-        return "BRAM";
-    }
-
-    @Override
-    public double[] costs(Node layer, int[] outputShape, StructureMap map) {
-        return attribute(layer, map).costs;
-    }
-
-    @Override
-    public double fixedCost(Node layer, int[] outputShape, StructureMap map) {
-        return attribute(layer, map).fixed;
-    }
-
-    private UnitAttribution attribute(Node layer, StructureMap map) {
-        KernelModel km = UnitAttribution.kernelOf(layer, map, config, data.width(), device, params);
-        UnitAttribution a = new UnitAttribution(map);
+    void charge(KernelModel km, StructureMap map, UnitAttribution a) {
         if (!km.usesBram()) {
-            return a;
+            return;
         }
         int perColumn = km.bram18PerColumn();
         int groups = km.fullGroups();
@@ -53,6 +27,5 @@ public final class BramCost implements StructureCost {
             a.add(map, km.groupKernelIndices(g), km.groupIsZero(g) ? 0 : (double) km.columnsPerGroup() * perColumn);
         }
         a.fixed += (km.bramColumns() - groupColumns) * (double) perColumn;
-        return a;
     }
 }

@@ -1,7 +1,5 @@
 package dev.sparsimony.engine.hardware;
 
-import dev.sparsimony.engine.model.Node;
-import dev.sparsimony.engine.prune.StructureCost;
 import dev.sparsimony.engine.prune.StructureMap;
 import dev.sparsimony.engine.quantize.FixedPoint;
 
@@ -17,39 +15,15 @@ import dev.sparsimony.engine.quantize.FixedPoint;
  * </ul>
  * Weights narrower than the device's LUT-multiplier threshold cost no DSP at all.
  */
-public final class DspCost implements StructureCost {
-    private final Device device;
-    private final LayerHwConfig config;
-    private final FixedPoint data;
-    private final FpgaParams params;
-
+public final class DspCost extends KernelUnitCost {
     public DspCost(Device device, LayerHwConfig config, FixedPoint dataPrecision, FpgaParams params) {
-        this.device = device;
-        this.config = config;
-        this.data = dataPrecision;
-        this.params = params;
+        super("DSP", device, config, dataPrecision, params);
     }
 
     @Override
-    public String resource() {
-        return "DSP";
-    }
-
-    @Override
-    public double[] costs(Node layer, int[] outputShape, StructureMap map) {
-        return attribute(layer, map).costs;
-    }
-
-    @Override
-    public double fixedCost(Node layer, int[] outputShape, StructureMap map) {
-        return attribute(layer, map).fixed;
-    }
-
-    private UnitAttribution attribute(Node layer, StructureMap map) {
-        KernelModel km = UnitAttribution.kernelOf(layer, map, config, data.width(), device, params);
-        UnitAttribution a = new UnitAttribution(map);
+    void charge(KernelModel km, StructureMap map, UnitAttribution a) {
         if (km.dspPerMult == 0) {
-            return a;
+            return;
         }
         if (km.strategy == Strategy.LATENCY) {
             if (km.rf == 1) {
@@ -69,6 +43,5 @@ public final class DspCost implements StructureCost {
                 a.add(map, km.patternKernelIndices(pIdx), km.patternIsZero(pIdx) ? 0 : km.dspPerMult);
             }
         }
-        return a;
     }
 }

@@ -13,11 +13,9 @@ public record Node(String name, Op op, List<String> inputs) {
             throw new ModelException("every node needs a name");
         }
         inputs = List.copyOf(inputs);
-        if (inputs.size() < op.minInputs() || inputs.size() > op.maxInputs()) {
-            throw new ModelException("node '" + name + "' (" + op.kind() + ") takes "
-                    + (op.minInputs() == op.maxInputs() ? String.valueOf(op.minInputs())
-                    : op.minInputs() + ".." + (op.maxInputs() == Integer.MAX_VALUE ? "n" : op.maxInputs()))
-                    + " inputs, got " + inputs.size());
+        if (!op.arity().accepts(inputs.size())) {
+            throw new ModelException("node '" + name + "' (" + op.kind() + ") takes " + op.arity() + " inputs, got "
+                    + inputs.size());
         }
     }
 

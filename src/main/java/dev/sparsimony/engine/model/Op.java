@@ -26,13 +26,27 @@ public sealed interface Op permits Ops.Dense, Ops.Conv, Ops.BatchNorm, Ops.Activ
         throw new ModelException(kind() + " has no weight named '" + name + "'");
     }
 
-    /** Number of graph inputs this op takes: exact count, or a range checked by {@link #checkArity}. */
-    default int minInputs() {
-        return 1;
+    /** How many inputs this op takes (checked when a {@link Node} is built). */
+    default Arity arity() {
+        return Arity.ONE;
     }
 
-    default int maxInputs() {
-        return 1;
+    /** An inclusive range of input counts. */
+    record Arity(int min, int max) {
+        public static final Arity NONE = new Arity(0, 0);
+        public static final Arity ONE = new Arity(1, 1);
+        public static final Arity TWO = new Arity(2, 2);
+        public static final Arity TWO_OR_THREE = new Arity(2, 3);
+        public static final Arity ONE_OR_MORE = new Arity(1, Integer.MAX_VALUE);
+
+        public boolean accepts(int n) {
+            return n >= min && n <= max;
+        }
+
+        @Override
+        public String toString() {
+            return min == max ? String.valueOf(min) : min + ".." + (max == Integer.MAX_VALUE ? "n" : max);
+        }
     }
 
     /** Output shape (batch included) given the input shapes; throws {@link ModelException} when they do not chain. */

@@ -303,13 +303,8 @@ public final class Ops {
         }
 
         @Override
-        public int minInputs() {
-            return 2;
-        }
-
-        @Override
-        public int maxInputs() {
-            return 2;
+        public Arity arity() {
+            return Arity.TWO;
         }
 
         @Override
@@ -471,8 +466,8 @@ public final class Ops {
         }
 
         @Override
-        public int maxInputs() {
-            return Integer.MAX_VALUE;
+        public Arity arity() {
+            return Arity.ONE_OR_MORE;
         }
 
         @Override
@@ -517,13 +512,8 @@ public final class Ops {
         }
 
         @Override
-        public int minInputs() {
-            return 0;
-        }
-
-        @Override
-        public int maxInputs() {
-            return 0;
+        public Arity arity() {
+            return Arity.NONE;
         }
 
         @Override
@@ -555,13 +545,8 @@ public final class Ops {
         }
 
         @Override
-        public int minInputs() {
-            return 2;
-        }
-
-        @Override
-        public int maxInputs() {
-            return 2;
+        public Arity arity() {
+            return Arity.TWO;
         }
 
         @Override
@@ -578,13 +563,8 @@ public final class Ops {
         }
 
         @Override
-        public int minInputs() {
-            return 2;
-        }
-
-        @Override
-        public int maxInputs() {
-            return 3;
+        public Arity arity() {
+            return Arity.TWO_OR_THREE;
         }
 
         @Override
@@ -639,13 +619,8 @@ public final class Ops {
         }
 
         @Override
-        public int maxInputs() {
-            return 3;
-        }
-
-        @Override
-        public int minInputs() {
-            return 2;
+        public Arity arity() {
+            return Arity.TWO_OR_THREE;
         }
 
         @Override
@@ -662,13 +637,8 @@ public final class Ops {
         }
 
         @Override
-        public int maxInputs() {
-            return 3;
-        }
-
-        @Override
-        public int minInputs() {
-            return 2;
+        public Arity arity() {
+            return Arity.TWO_OR_THREE;
         }
 
         @Override

@@ -59,6 +59,42 @@ public record FixedPoint(int width, int integer, boolean signed, Rounding roundi
         return new FixedPoint(width, integer, true, Rounding.TRUNCATE, Overflow.WRAP);
     }
 
+    /**
+     * Parses the HLS spelling: {@code ap_fixed<W,I>}, {@code ap_ufixed<W,I>}, optionally with rounding and overflow
+     * modes ({@code ap_fixed<8,3,AP_RND_CONV,AP_SAT>}); also a bare {@code <W,I>} or {@code W,I}.
+     */
+    public static FixedPoint parse(String text) {
+        String t = text == null ? "" : text.replace(" ", "");
+        boolean signed = !t.startsWith("ap_ufixed");
+        int lt = t.indexOf('<');
+        int gt = t.lastIndexOf('>');
+        String body = lt >= 0 ? t.substring(lt + 1, gt > lt ? gt : t.length()) : t;
+        String[] parts = body.split(",");
+        try {
+            if (parts.length < 2 || parts.length > 4 || (lt >= 0 && !(t.startsWith("ap_fixed<")
+                    || t.startsWith("ap_ufixed<")) && lt != 0)) {
+                throw new NumberFormatException();
+            }
+            int w = Integer.parseInt(parts[0]);
+            int i = Integer.parseInt(parts[1]);
+            Rounding r = Rounding.TRUNCATE;
+            Overflow o = Overflow.WRAP;
+            if (parts.length > 2) {
+                r = java.util.Arrays.stream(Rounding.values()).filter(x -> x.hls.equals(parts[2])).findFirst()
+                        .orElseThrow(() -> new ModelException("unknown rounding mode '" + parts[2] + "' in '" + text
+                                + "' (AP_TRN, AP_RND, AP_RND_CONV)"));
+            }
+            if (parts.length > 3) {
+                o = java.util.Arrays.stream(Overflow.values()).filter(x -> x.hls.equals(parts[3])).findFirst()
+                        .orElseThrow(() -> new ModelException("unknown overflow mode '" + parts[3] + "' in '" + text
+                                + "' (AP_WRAP, AP_SAT)"));
+            }
+            return new FixedPoint(w, i, signed, r, o);
+        } catch (NumberFormatException e) {
+            throw new ModelException("cannot read the fixed-point type '" + text + "'; expected e.g. ap_fixed<16,6>");
+        }
+    }
+
     public int fractionalBits() {
         return width - integer;
     }

@@ -4,10 +4,25 @@ import dev.sparsimony.engine.model.ModelException;
 
 /**
  * A weight quantizer choice as stored in a design point (JSON-friendly). {@code type}: "none", "fixed" (uses
- * {@code fixed}), "po2" (uses {@code bits}, optional {@code maxExponent}), "kmeans" (uses {@code clusters}; the seed
- * comes from the design point), "binary", "ternary".
+ * {@code fixed}, given either as an object with all five fields or as its HLS spelling in {@code hls}, e.g.
+ * "ap_fixed&lt;16,6&gt;"), "po2" (uses {@code bits}, optional {@code maxExponent}), "kmeans" (uses {@code clusters};
+ * the seed comes from the design point), "binary", "ternary".
  */
-public record QuantizerSpec(String type, FixedPoint fixed, Integer bits, Integer maxExponent, Integer clusters) {
+public record QuantizerSpec(String type, FixedPoint fixed, String hls, Integer bits, Integer maxExponent,
+                            Integer clusters) {
+    public QuantizerSpec {
+        if (fixed == null && hls != null) {
+            fixed = FixedPoint.parse(hls);
+        }
+        if (type == null && fixed != null) {
+            type = "fixed";
+        }
+    }
+
+    public QuantizerSpec(String type, FixedPoint fixed, Integer bits, Integer maxExponent, Integer clusters) {
+        this(type, fixed, null, bits, maxExponent, clusters);
+    }
+
     public static QuantizerSpec none() {
         return new QuantizerSpec("none", null, null, null, null);
     }

@@ -2,16 +2,13 @@ package dev.sparsimony.engine.train;
 
 import dev.sparsimony.engine.model.Op;
 import dev.sparsimony.engine.model.Ops;
-import dev.sparsimony.engine.model.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Direct (loop) 1-D/2-D convolution with an HWIO kernel [kh, kw, cIn, cOut] (1-D: [k, cIn, cOut]), any stride,
  * dilation and zero padding, one group. The innermost loop runs over output channels, which are contiguous in
  * the kernel and, for channels-last maps, in the output.
  */
-final class ConvLayer extends Layer {
+final class ConvLayer extends KernelLayer {
     private final Geometry in;
     private final Geometry out;
     private final int kh;
@@ -22,11 +19,10 @@ final class ConvLayer extends Layer {
     private final int dw;
     private final int ph;
     private final int pw;
-    private final Param kernel;
-    private final Param bias;
 
     ConvLayer(String node, Ops.Conv op, int[] inShape, int[] outShape, float[] mask) {
-        super(node, Geometry.of(inShape, op.layout()).size(), Geometry.of(outShape, op.layout()).size());
+        super(node, Geometry.of(inShape, op.layout()).size(), Geometry.of(outShape, op.layout()).size(), op.kernel(),
+                op.bias(), mask);
         in = Geometry.of(inShape, op.layout());
         out = Geometry.of(outShape, op.layout());
         int[] k = op.kernelSize();
@@ -39,8 +35,6 @@ final class ConvLayer extends Layer {
         dw = op.dilations()[k.length - 1];
         ph = two ? op.padsBegin()[0] : 0;
         pw = op.padsBegin()[k.length - 1];
-        kernel = new Param(node, "kernel", op.kernel().data().clone(), true, mask);
-        bias = op.bias() == null ? null : new Param(node, "bias", op.bias().data().clone(), false, null);
     }
 
     @Override
@@ -160,20 +154,9 @@ final class ConvLayer extends Layer {
     }
 
     @Override
-    List<Param> params() {
-        List<Param> p = new ArrayList<>(2);
-        p.add(kernel);
-        if (bias != null) {
-            p.add(bias);
-        }
-        return p;
-    }
-
-    @Override
     Op toOp(Op original) {
         Ops.Conv c = (Ops.Conv) original;
-        Tensor k = Tensor.of(kernel.w.clone(), c.kernel().shape());
-        Tensor b = bias == null ? null : Tensor.of(bias.w.clone(), c.bias().shape());
-        return new Ops.Conv(k, b, c.strides(), c.dilations(), c.padsBegin(), c.padsEnd(), c.groups(), c.layout());
+        return new Ops.Conv(trainedKernel(c.kernel()), trainedBias(c.bias()), c.strides(), c.dilations(),
+                c.padsBegin(), c.padsEnd(), c.groups(), c.layout());
     }
 }

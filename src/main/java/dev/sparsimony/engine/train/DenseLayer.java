@@ -2,25 +2,18 @@ package dev.sparsimony.engine.train;
 
 import dev.sparsimony.engine.model.Op;
 import dev.sparsimony.engine.model.Ops;
-import dev.sparsimony.engine.model.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 
 /** y = x · W + b on the last axis; inputs of rank &gt; 1 per sample are treated as rows of nIn values. */
-final class DenseLayer extends Layer {
+final class DenseLayer extends KernelLayer {
     private final int nIn;
     private final int nOut;
     private final int rowsPerSample;
-    private final Param kernel;
-    private final Param bias;
 
     DenseLayer(String node, Ops.Dense op, int inSize, float[] mask) {
-        super(node, inSize, inSize / op.nIn() * op.nOut());
+        super(node, inSize, inSize / op.nIn() * op.nOut(), op.kernel(), op.bias(), mask);
         nIn = op.nIn();
         nOut = op.nOut();
         rowsPerSample = inSize / nIn;
-        kernel = new Param(node, "kernel", op.kernel().data().clone(), true, mask);
-        bias = op.bias() == null ? null : new Param(node, "bias", op.bias().data().clone(), false, null);
     }
 
     @Override
@@ -82,20 +75,8 @@ final class DenseLayer extends Layer {
     }
 
     @Override
-    List<Param> params() {
-        List<Param> p = new ArrayList<>(2);
-        p.add(kernel);
-        if (bias != null) {
-            p.add(bias);
-        }
-        return p;
-    }
-
-    @Override
     Op toOp(Op original) {
         Ops.Dense d = (Ops.Dense) original;
-        Tensor k = Tensor.of(kernel.w.clone(), d.kernel().shape());
-        Tensor b = bias == null ? null : Tensor.of(bias.w.clone(), d.bias().shape());
-        return new Ops.Dense(k, b);
+        return new Ops.Dense(trainedKernel(d.kernel()), trainedBias(d.bias()));
     }
 }

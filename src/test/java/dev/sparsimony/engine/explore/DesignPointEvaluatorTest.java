@@ -98,6 +98,12 @@ class DesignPointEvaluatorTest {
                 + "\"weights\":{\"type\":\"fixed\",\"fixed\":{\"width\":16,\"integer\":6,\"signed\":true,"
                 + "\"rounding\":\"TRUNCATE\",\"overflow\":\"WRAP\"}}}", DesignPoint.class);
         assertEquals(0.5, minimal.prune().sparsity());
+        DesignPoint short1 = om.readValue("{\"weights\":{\"hls\":\"ap_fixed<8,3,AP_RND_CONV,AP_SAT>\"},"
+                + "\"outputs\":{\"type\":\"fixed\",\"hls\":\"ap_ufixed<10,4>\"}}", DesignPoint.class);
+        assertEquals(new FixedPoint(8, 3, true, FixedPoint.Rounding.CONVERGENT, FixedPoint.Overflow.SATURATE),
+                short1.weights().fixed());
+        assertEquals("ap_ufixed<10,4>", short1.outputs().fixed().hlsType());
+        assertThrows(ModelException.class, () -> FixedPoint.parse("ap_fixed<16>"));
         assertEquals(List.of(), minimal.depthShrink());
     }
 

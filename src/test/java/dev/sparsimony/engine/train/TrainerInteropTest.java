@@ -1,5 +1,6 @@
 package dev.sparsimony.engine.train;
 
+import static dev.sparsimony.engine.train.TrainFixtures.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,20 +22,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The trainer's forward pass agrees with the inference engine, and it fine-tunes imported models. */
 class TrainerInteropTest {
-
-    private static float[] random(int n, long seed, double scale) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
-        }
-        return a;
-    }
 
     /** Softmax of the trainer's logits against the inference engine's softmax output. */
     private static void assertSameOutputs(Model model, Tensor x) {

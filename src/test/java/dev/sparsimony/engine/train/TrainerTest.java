@@ -1,5 +1,6 @@
 package dev.sparsimony.engine.train;
 
+import static dev.sparsimony.engine.train.TrainFixtures.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,15 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
-
-    private static float[] random(int n, long seed, double scale) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
-        }
-        return a;
-    }
 
     /** Random non-zero biases too, so that their gradients are checked from a generic point. */
     private static Model randomBiases(Model m, long seed) {

@@ -136,9 +136,8 @@ public final class EieTarget implements HardwareTarget {
         long nnzTotal = 0;
         int di = 0;
         for (Node n : model.nodes()) {
-            Map<String, Object> v = new LinkedHashMap<>();
             if (!(n.op() instanceof Ops.Dense d)) {
-                rows.add(new HardwareReport.Row(n.name(), n.op().kind(), v,
+                rows.add(new HardwareReport.Row(n.name(), n.op().kind(), new LinkedHashMap<>(),
                         n.op() instanceof Ops.Activation a && a.activation().label().equals("ReLU")
                                 ? "in the PE's output stage" : "not on EIE (host or fused)"));
                 continue;
@@ -161,25 +160,11 @@ public final class EieTarget implements HardwareTarget {
             energy += en;
             denseEnergy += denseEn;
             nnzTotal += l.nonZero();
-            v.put("nnz", l.nonZero());
-            v.put("padding", l.padding());
-            v.put("storage_kB", bits / 8192.0);
-            v.put("cycles", c);
-            v.put("time_us", c / p.clockMhz());
-            v.put("memory", onChip ? "SRAM" : "DRAM");
-            v.put("energy_nJ", en / 1000.0);
-            v.put("dense_energy_nJ", denseEn / 1000.0);
-            rows.add(new HardwareReport.Row(n.name(), n.op().kind(), v,
+            rows.add(new HardwareReport.Row(n.name(), n.op().kind(),
+                    figures(l.nonZero(), l.padding(), bits, c, onChip, en, denseEn),
                     "busiest PE holds " + maxPe + " entries"));
         }
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("nnz", nnzTotal);
-        t.put("storage_kB", totalBits / 8192.0);
-        t.put("cycles", cycles);
-        t.put("time_us", cycles / p.clockMhz());
-        t.put("memory", onChip ? "SRAM" : "DRAM");
-        t.put("energy_nJ", energy / 1000.0);
-        t.put("dense_energy_nJ", denseEnergy / 1000.0);
+        Map<String, Object> t = figures(nnzTotal, null, totalBits, cycles, onChip, energy, denseEnergy);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("pes", (long) p.pes());
         s.put("clock_mhz", p.clockMhz());
@@ -196,5 +181,22 @@ public final class EieTarget implements HardwareTarget {
         }
         return new HardwareReport(name(), description(), COLUMNS, rows, new HardwareReport.Row("total", "", t, ""),
                 s, notes, List.of());
+    }
+
+    /** One row's figures in {@link #COLUMNS} order (energies in pJ in, nJ out); the total has no padding. */
+    private Map<String, Object> figures(long nnz, Long padding, double bits, long cycles, boolean onChip,
+                                        double energy, double denseEnergy) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("nnz", nnz);
+        if (padding != null) {
+            v.put("padding", padding);
+        }
+        v.put("storage_kB", bits / 8192.0);
+        v.put("cycles", cycles);
+        v.put("time_us", cycles / p.clockMhz());
+        v.put("memory", onChip ? "SRAM" : "DRAM");
+        v.put("energy_nJ", energy / 1000.0);
+        v.put("dense_energy_nJ", denseEnergy / 1000.0);
+        return v;
     }
 }

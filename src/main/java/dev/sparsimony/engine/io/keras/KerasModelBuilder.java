@@ -419,16 +419,7 @@ final class KerasModelBuilder {
         int groups = cfg.path("groups").asInt(1);
         checkKernel(name, cls, cfg, kernel, r);
         Layout layout = layout(name, cls, cfg);
-        int[] strides = ints(name, cls, cfg.path("strides"), r, 1, "strides");
-        int[] dil = ints(name, cls, cfg.path("dilation_rate"), r, 1, "dilation_rate");
-        int[] k = Arrays.copyOf(kernel.shape(), r);
-        int[][] pads = padding(name, cls, cfg, in.get(0), layout, k, strides, dil, r, true);
-        Op op;
-        try {
-            op = new Ops.Conv(kernel, bias, strides, dil, pads[0], pads[1], groups, layout);
-        } catch (ModelException e) {
-            throw layerError(name, cls, e.getMessage());
-        }
+        Op op = convOp(name, cls, cfg, in, r, Arrays.copyOf(kernel.shape(), r), kernel, bias, groups, layout);
         String out = add(name, cls, name, op, in);
         return inlineActivation(name, cls, cfg, out);
     }
@@ -458,17 +449,24 @@ final class KerasModelBuilder {
         ks[r] = 1;
         ks[r + 1] = cIn * mult;
         Tensor kernel = dk.reshape(ks);
+        Op op = convOp(name, cls, cfg, in, r, Arrays.copyOf(dk.shape(), r), kernel, bias, cIn, layout);
+        return add(name, cls, nodeName, op, in);
+    }
+
+    /**
+     * The Conv of a Keras convolution layer with kernel size {@code k}: strides, dilation and padding from
+     * {@code cfg}; an error the IR raises names the layer.
+     */
+    private Op convOp(String name, String cls, JsonNode cfg, List<String> in, int r, int[] k, Tensor kernel,
+                      Tensor bias, int groups, Layout layout) {
         int[] strides = ints(name, cls, cfg.path("strides"), r, 1, "strides");
         int[] dil = ints(name, cls, cfg.path("dilation_rate"), r, 1, "dilation_rate");
-        int[] k = Arrays.copyOf(dk.shape(), r);
         int[][] pads = padding(name, cls, cfg, in.get(0), layout, k, strides, dil, r, true);
-        Op op;
         try {
-            op = new Ops.Conv(kernel, bias, strides, dil, pads[0], pads[1], cIn, layout);
+            return new Ops.Conv(kernel, bias, strides, dil, pads[0], pads[1], groups, layout);
         } catch (ModelException e) {
             throw layerError(name, cls, e.getMessage());
         }
-        return add(name, cls, nodeName, op, in);
     }
 
     /** SeparableConv = depthwise (strides, padding, dilation) then a 1x1 pointwise conv with the bias (Keras). */

@@ -51,11 +51,21 @@ public final class Npy {
         String name = String.valueOf(path.getFileName());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             return read(in, name);
-        } catch (NoSuchFileException e) {
-            throw new ModelException(name + ": file not found (" + path + ")");
         } catch (IOException e) {
-            throw new ModelException("cannot read " + name + ": " + e.getMessage(), e);
+            throw readError(name, path, e);
         }
+    }
+
+    /** The one-line error for {@code path} (file name {@code name}) that could not be read. */
+    static ModelException readError(String name, Path path, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return notFound(name, path);
+        }
+        return new ModelException("cannot read " + name + ": " + e.getMessage(), e);
+    }
+
+    static ModelException notFound(String name, Path path) {
+        return new ModelException(name + ": file not found (" + path + ")");
     }
 
     /** Reads one array from the stream (which is left just after the array's data). */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
@@ -37,7 +36,7 @@ public final class Npz {
     public static LinkedHashMap<String, NpyArray> read(Path path) {
         String name = String.valueOf(path.getFileName());
         if (!Files.exists(path)) {
-            throw new ModelException(name + ": file not found (" + path + ")");
+            throw Npy.notFound(name, path);
         }
         LinkedHashMap<String, NpyArray> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(path.toFile())) {
@@ -60,10 +59,8 @@ public final class Npz {
             }
         } catch (ZipException e) {
             throw new ModelException(name + " is not a valid .npz (zip) archive: " + e.getMessage(), e);
-        } catch (NoSuchFileException e) {
-            throw new ModelException(name + ": file not found (" + path + ")");
         } catch (IOException e) {
-            throw new ModelException("cannot read " + name + ": " + e.getMessage(), e);
+            throw Npy.readError(name, path, e);
         }
         return out;
     }

@@ -128,7 +128,11 @@ final class Const {
     }
 
     int[] intsOf(String what) {
-        long[] v = longs();
+        return toInts(longs(), what);
+    }
+
+    /** Narrows integer values to int, naming {@code what} in the error when one does not fit. */
+    static int[] toInts(long[] v, String what) {
         int[] o = new int[v.length];
         for (int i = 0; i < v.length; i++) {
             if (v[i] > Integer.MAX_VALUE || v[i] < Integer.MIN_VALUE) {

@@ -47,39 +47,44 @@ final class ConstFold {
         for (int i = 0; i < r; i++) {
             permStrides[i] = inStrides[perm[i]];
         }
-        int[] idx = new int[r];
+        int[] src = sourceOffsets(outShape, permStrides, n);
         if (c.isInteger()) {
             long[] in = c.longs();
             long[] out = new long[n];
-            long src = 0;
             for (int k = 0; k < n; k++) {
-                out[k] = in[(int) src];
-                src = advance(idx, outShape, permStrides, src);
+                out[k] = in[src[k]];
             }
             return Const.ofLongs(outShape, c.dtype, out);
         }
         float[] in = c.floats();
         float[] out = new float[n];
-        long src = 0;
         for (int k = 0; k < n; k++) {
-            out[k] = in[(int) src];
-            src = advance(idx, outShape, permStrides, src);
+            out[k] = in[src[k]];
         }
         return Const.ofFloats(outShape, c.dtype, out);
     }
 
-    /** Odometer step over {@code shape}, keeping {@code src} = sum idx[i] * srcStrides[i]. */
-    private static long advance(int[] idx, int[] shape, long[] srcStrides, long src) {
-        for (int i = shape.length - 1; i >= 0; i--) {
-            idx[i]++;
-            src += srcStrides[i];
-            if (idx[i] < shape[i]) {
-                return src;
+    /**
+     * Source offset of each of the {@code n} elements of {@code shape} (row-major order) read through
+     * {@code srcStrides}: an odometer over {@code shape} keeping src = sum idx[i] * srcStrides[i].
+     */
+    private static int[] sourceOffsets(int[] shape, long[] srcStrides, int n) {
+        int[] offsets = new int[n];
+        int[] idx = new int[shape.length];
+        long src = 0;
+        for (int k = 0; k < n; k++) {
+            offsets[k] = (int) src;
+            for (int i = shape.length - 1; i >= 0; i--) {
+                idx[i]++;
+                src += srcStrides[i];
+                if (idx[i] < shape[i]) {
+                    break;
+                }
+                src -= srcStrides[i] * idx[i];
+                idx[i] = 0;
             }
-            src -= srcStrides[i] * idx[i];
-            idx[i] = 0;
         }
-        return src;
+        return offsets;
     }
 
     /** Source strides for reading a tensor of {@code shape} broadcast to {@code out} (0 on broadcast axes). */
@@ -105,29 +110,14 @@ final class ConstFold {
             return Const.filled(out, dtype, v);
         }
         int n = Math.toIntExact(Tensor.numel(out));
-        long[] sa = broadcastStrides(a.shape, out);
-        long[] sb = broadcastStrides(b.shape, out);
-        int[] idx = new int[out.length];
-        long ia = 0;
-        long ib = 0;
+        int[] ia = sourceOffsets(out, broadcastStrides(a.shape, out), n);
+        int[] ib = sourceOffsets(out, broadcastStrides(b.shape, out), n);
         if (integer) {
             long[] va = a.longs();
             long[] vb = b.longs();
             long[] o = new long[n];
             for (int k = 0; k < n; k++) {
-                o[k] = (long) apply(op, va[(int) ia], vb[(int) ib], true);
-                // advance both source offsets together
-                for (int i = out.length - 1; i >= 0; i--) {
-                    idx[i]++;
-                    ia += sa[i];
-                    ib += sb[i];
-                    if (idx[i] < out[i]) {
-                        break;
-                    }
-                    ia -= sa[i] * idx[i];
-                    ib -= sb[i] * idx[i];
-                    idx[i] = 0;
-                }
+                o[k] = (long) apply(op, va[ia[k]], vb[ib[k]], true);
             }
             return Const.ofLongs(out, dtype, o);
         }
@@ -135,18 +125,7 @@ final class ConstFold {
         float[] vb = b.floats();
         float[] o = new float[n];
         for (int k = 0; k < n; k++) {
-            o[k] = (float) apply(op, va[(int) ia], vb[(int) ib], false);
-            for (int i = out.length - 1; i >= 0; i--) {
-                idx[i]++;
-                ia += sa[i];
-                ib += sb[i];
-                if (idx[i] < out[i]) {
-                    break;
-                }
-                ia -= sa[i] * idx[i];
-                ib -= sb[i] * idx[i];
-                idx[i] = 0;
-            }
+            o[k] = (float) apply(op, va[ia[k]], vb[ib[k]], false);
         }
         return Const.ofFloats(out, dtype, o);
     }

@@ -343,17 +343,6 @@ final class OnnxConverter {
         return o;
     }
 
-    private static int[] toInts(long[] v, String what) {
-        int[] o = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] > Integer.MAX_VALUE || v[i] < Integer.MIN_VALUE) {
-                throw new ModelException(what + " value " + v[i] + " is out of range");
-            }
-            o[i] = (int) v[i];
-        }
-        return o;
-    }
-
     /** One ONNX node with attribute and input accessors. */
     private final class N {
         final NodeProto p;
@@ -462,7 +451,7 @@ final class OnnxConverter {
             if (a == null) {
                 return def;
             }
-            return toInts(a.getIntsList().stream().mapToLong(Long::longValue).toArray(), "attribute " + name);
+            return Const.toInts(a.getIntsList().stream().mapToLong(Long::longValue).toArray(), "attribute " + name);
         }
 
         /** Only the first output may be consumed (e.g. MaxPool's Indices, Dropout's mask are not computed). */

@@ -117,6 +117,13 @@ class KerasImporterTest {
     // ------------------------------------------------------------------ bad input
 
     /** Loads through ModelFiles and returns the message, asserting a one-line ModelException. */
+    /** Writes the CNN's net.json with {@code weights} as net_weights.h5 beside it; returns the load error. */
+    private String failWithWeights(H5Fixture weights) throws IOException {
+        Files.writeString(dir.resolve("net.json"), CNN);
+        weights.writeWeights(dir.resolve("net_weights.h5"));
+        return fail(dir.resolve("net.json"));
+    }
+
     private static String fail(Path p) {
         ModelException e = assertThrows(ModelException.class, () -> ModelFiles.load(p));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
@@ -156,43 +163,34 @@ class KerasImporterTest {
 
     @Test
     void h5MissingALayersWeights() throws IOException {
-        Files.writeString(dir.resolve("net.json"), CNN);
         H5Fixture w = new H5Fixture()
                 .put("conv", "kernel", ramp(2, 2, 1, 2)).put("conv", "bias", ramp(2))
                 .put("bn", "gamma", ramp(2)).put("bn", "beta", ramp(2)).put("bn", "moving_mean", ramp(2))
                 .put("bn", "moving_variance", ramp(2));
-        w.writeWeights(dir.resolve("net_weights.h5"));
         assertEquals("net_weights.h5: no weights for layer 'out' (Dense): missing dataset 'out/kernel:0'",
-                fail(dir.resolve("net.json")));
+                failWithWeights(w));
     }
 
     @Test
     void h5MissingOneDataset() throws IOException {
-        Files.writeString(dir.resolve("net.json"), CNN);
         H5Fixture w = new H5Fixture()
                 .put("conv", "kernel", ramp(2, 2, 1, 2)).put("conv", "bias", ramp(2))
                 .put("bn", "gamma", ramp(2)).put("bn", "beta", ramp(2)).put("bn", "moving_mean", ramp(2))
                 .put("out", "kernel", ramp(8, 3)).put("out", "bias", ramp(3));
-        w.writeWeights(dir.resolve("net_weights.h5"));
         assertEquals("net_weights.h5: layer 'bn' (BatchNormalization) is missing dataset 'bn/moving_variance:0'"
-                + " (the file has [gamma, beta, moving_mean])", fail(dir.resolve("net.json")));
+                + " (the file has [gamma, beta, moving_mean])", failWithWeights(w));
     }
 
     @Test
     void shapesThatDoNotChain() throws IOException {
-        Files.writeString(dir.resolve("net.json"), CNN);
-        H5Fixture w = cnnWeights().put("out", "kernel", ramp(9, 3));
-        w.writeWeights(dir.resolve("net_weights.h5"));
         assertEquals("net.json: layer 'out' (Dense): kernel [9, 3] expects 9 input features but the layer receives"
-                + " shape (None, 8)", fail(dir.resolve("net.json")));
+                + " shape (None, 8)", failWithWeights(cnnWeights().put("out", "kernel", ramp(9, 3))));
     }
 
     @Test
     void weightShapeDisagreeingWithConfig() throws IOException {
-        Files.writeString(dir.resolve("net.json"), CNN);
-        cnnWeights().put("conv", "kernel", ramp(3, 3, 1, 2)).writeWeights(dir.resolve("net_weights.h5"));
         assertEquals("net.json: layer 'conv' (Conv2D): kernel [3, 3, 1, 2] does not match kernel_size [2, 2]",
-                fail(dir.resolve("net.json")));
+                failWithWeights(cnnWeights().put("conv", "kernel", ramp(3, 3, 1, 2))));
     }
 
     @Test

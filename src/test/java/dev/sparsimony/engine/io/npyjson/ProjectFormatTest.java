@@ -177,11 +177,18 @@ class ProjectFormatTest {
         return dir;
     }
 
-    private String edit(Path dir, UnaryOperator<String> f) throws IOException {
+    /** Rewrites a fresh small project's model.json with {@code f}; returns the error loading it gives. */
+    private String edit(UnaryOperator<String> f) throws IOException {
+        Path dir = writeSmall();
         Path mf = dir.resolve("model.json");
         String s = f.apply(Files.readString(mf));
         Files.writeString(mf, s);
         return assertThrows(ModelException.class, () -> ModelFiles.load(dir)).getMessage();
+    }
+
+    private void assertEditRejected(UnaryOperator<String> f, String expected) throws IOException {
+        String msg = edit(f);
+        assertTrue(msg.contains(expected), msg);
     }
 
     @Test
@@ -207,33 +214,15 @@ class ProjectFormatTest {
         msg = assertThrows(ModelException.class, () -> ProjectFormat.read(d2)).getMessage();
         assertTrue(msg.startsWith("model.json: layer 'dense_1'"), msg);
 
-        writeSmall();
-        msg = edit(d2, s -> s.replace("\"Activation\"", "\"Swish\""));
-        assertTrue(msg.contains("unknown op type 'Swish'"), msg);
-
-        writeSmall();
-        msg = edit(d2, s -> s.replace("\"formatVersion\" : 1", "\"formatVersion\" : 7"));
-        assertTrue(msg.contains("format version 7"), msg);
-
-        writeSmall();
-        msg = edit(d2, s -> s.replaceFirst("\"inputs\" : \\[", "\"inputs\" : [[,"));
-        assertTrue(msg.contains("not valid JSON (line 5, column"), msg);
-
-        writeSmall();
-        msg = edit(d2, s -> s.replace("\"RELU\"", "\"RELUX\""));
+        assertEditRejected(s -> s.replace("\"Activation\"", "\"Swish\""), "unknown op type 'Swish'");
+        assertEditRejected(s -> s.replace("\"formatVersion\" : 1", "\"formatVersion\" : 7"), "format version 7");
+        assertEditRejected(s -> s.replaceFirst("\"inputs\" : \\[", "\"inputs\" : [[,"),
+                "not valid JSON (line 5, column");
+        msg = edit(s -> s.replace("\"RELU\"", "\"RELUX\""));
         assertTrue(msg.contains("layer 'act'") && msg.contains("activation"), msg);
-
-        writeSmall();
-        msg = edit(d2, s -> s.replace("\"alpha\"", "\"alpah\""));
-        assertTrue(msg.contains("unknown attribute 'alpah'"), msg);
-
-        writeSmall();
-        msg = edit(d2, s -> s.replace("\"kernel\" :", "\"kernal\" :"));
-        assertTrue(msg.contains("no weight named 'kernal'"), msg);
-
-        writeSmall();
-        msg = edit(d2, s -> s.replace("\"dense_1\" ]", "\"nope\" ]"));
-        assertTrue(msg.contains("'nope'"), msg);
+        assertEditRejected(s -> s.replace("\"alpha\"", "\"alpah\""), "unknown attribute 'alpah'");
+        assertEditRejected(s -> s.replace("\"kernel\" :", "\"kernal\" :"), "no weight named 'kernal'");
+        assertEditRejected(s -> s.replace("\"dense_1\" ]", "\"nope\" ]"), "'nope'");
 
         Files.delete(d2.resolve("model.json"));
         assertThrows(ModelException.class, () -> ProjectFormat.read(d2));
