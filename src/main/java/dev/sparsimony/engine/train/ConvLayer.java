@@ -11,30 +11,14 @@ import dev.sparsimony.engine.model.Ops;
 final class ConvLayer extends KernelLayer {
     private final Geometry in;
     private final Geometry out;
-    private final int kh;
-    private final int kw;
-    private final int sh;
-    private final int sw;
-    private final int dh;
-    private final int dw;
-    private final int ph;
-    private final int pw;
+    private final Window win;
 
     ConvLayer(String node, Ops.Conv op, int[] inShape, int[] outShape, float[] mask) {
         super(node, Geometry.of(inShape, op.layout()).size(), Geometry.of(outShape, op.layout()).size(), op.kernel(),
                 op.bias(), mask);
         in = Geometry.of(inShape, op.layout());
         out = Geometry.of(outShape, op.layout());
-        int[] k = op.kernelSize();
-        boolean two = k.length == 2;
-        kh = two ? k[0] : 1;
-        kw = k[k.length - 1];
-        sh = two ? op.strides()[0] : 1;
-        sw = op.strides()[k.length - 1];
-        dh = two ? op.dilations()[0] : 1;
-        dw = op.dilations()[k.length - 1];
-        ph = two ? op.padsBegin()[0] : 0;
-        pw = op.padsBegin()[k.length - 1];
+        win = Window.of(op.kernelSize(), op.strides(), op.dilations(), op.padsBegin());
     }
 
     @Override
@@ -43,6 +27,8 @@ final class ConvLayer extends KernelLayer {
         final int cin = in.c();
         final int cout = out.c();
         final int ycs = out.cs();
+        final int kh = win.kh();
+        final int kw = win.kw();
         for (int b = 0; b < n; b++) {
             int xb = b * inSize;
             int yb = b * outSize;
@@ -53,12 +39,12 @@ final class ConvLayer extends KernelLayer {
                         y[yo + co * ycs] = bias == null ? 0f : bias.w[co];
                     }
                     for (int i = 0; i < kh; i++) {
-                        int ih = oh * sh - ph + i * dh;
+                        int ih = win.row(oh, i);
                         if (ih < 0 || ih >= in.h()) {
                             continue;
                         }
                         for (int j = 0; j < kw; j++) {
-                            int iw = ow * sw - pw + j * dw;
+                            int iw = win.col(ow, j);
                             if (iw < 0 || iw >= in.w()) {
                                 continue;
                             }
@@ -94,6 +80,8 @@ final class ConvLayer extends KernelLayer {
         final int cin = in.c();
         final int cout = out.c();
         final int ycs = out.cs();
+        final int kh = win.kh();
+        final int kw = win.kw();
         if (dx != null) {
             java.util.Arrays.fill(dx, 0, n * inSize, 0f);
         }
@@ -118,12 +106,12 @@ final class ConvLayer extends KernelLayer {
                         }
                     }
                     for (int i = 0; i < kh; i++) {
-                        int ih = oh * sh - ph + i * dh;
+                        int ih = win.row(oh, i);
                         if (ih < 0 || ih >= in.h()) {
                             continue;
                         }
                         for (int j = 0; j < kw; j++) {
-                            int iw = ow * sw - pw + j * dw;
+                            int iw = win.col(ow, j);
                             if (iw < 0 || iw >= in.w()) {
                                 continue;
                             }

@@ -12,14 +12,10 @@ final class PoolLayer extends Layer {
     private final Geometry out;
     private final boolean max;
     private final boolean includePad;
-    private final int kh;
-    private final int kw;
-    private final int sh;
-    private final int sw;
-    private final int ph;
-    private final int pw;
-    private final int padH;
-    private final int padW;
+    private final Window win;
+    /** End of the input plus its end padding: window positions below count for countIncludePad. */
+    private final int endH;
+    private final int endW;
     private int[] argmax = new int[0];
 
     PoolLayer(String node, Ops.Pool op, int[] inShape, int[] outShape) {
@@ -28,16 +24,10 @@ final class PoolLayer extends Layer {
         out = Geometry.of(outShape, op.layout());
         max = op.pool() == Ops.PoolKind.MAX;
         includePad = op.countIncludePad();
-        int[] k = op.kernel();
-        boolean two = k.length == 2;
-        kh = two ? k[0] : 1;
-        kw = k[k.length - 1];
-        sh = two ? op.strides()[0] : 1;
-        sw = op.strides()[k.length - 1];
-        ph = two ? op.padsBegin()[0] : 0;
-        pw = op.padsBegin()[k.length - 1];
-        padH = in.h() + ph + (two ? op.padsEnd()[0] : 0);
-        padW = in.w() + pw + op.padsEnd()[k.length - 1];
+        win = Window.of(op.kernel(), op.strides(), null, op.padsBegin());
+        boolean two = op.kernel().length == 2;
+        endH = in.h() + (two ? op.padsEnd()[0] : 0);
+        endW = in.w() + op.padsEnd()[op.kernel().length - 1];
     }
 
     @Override
@@ -50,21 +40,21 @@ final class PoolLayer extends Layer {
             int xb = b * inSize;
             int yb = b * outSize;
             for (int oh = 0; oh < out.h(); oh++) {
-                int h0 = oh * sh - ph;
+                int h0 = win.row(oh, 0);
                 for (int ow = 0; ow < out.w(); ow++) {
-                    int w0 = ow * sw - pw;
+                    int w0 = win.col(ow, 0);
                     for (int ch = 0; ch < c; ch++) {
                         int yi = yb + oh * out.hs() + ow * out.ws() + ch * out.cs();
                         float best = Float.NEGATIVE_INFINITY;
                         int bestAt = -1;
                         float sum = 0f;
                         int count = 0;
-                        for (int i = 0; i < kh; i++) {
+                        for (int i = 0; i < win.kh(); i++) {
                             int ih = h0 + i;
-                            for (int j = 0; j < kw; j++) {
+                            for (int j = 0; j < win.kw(); j++) {
                                 int iw = w0 + j;
                                 if (ih < 0 || ih >= in.h() || iw < 0 || iw >= in.w()) {
-                                    if (includePad && ih < padH - ph && iw < padW - pw) {
+                                    if (includePad && ih < endH && iw < endW) {
                                         count++;
                                     }
                                     continue;
@@ -110,17 +100,17 @@ final class PoolLayer extends Layer {
             int xb = b * inSize;
             int yb = b * outSize;
             for (int oh = 0; oh < out.h(); oh++) {
-                int h0 = oh * sh - ph;
+                int h0 = win.row(oh, 0);
                 for (int ow = 0; ow < out.w(); ow++) {
-                    int w0 = ow * sw - pw;
+                    int w0 = win.col(ow, 0);
                     for (int ch = 0; ch < c; ch++) {
                         int count = 0;
-                        for (int i = 0; i < kh; i++) {
-                            for (int j = 0; j < kw; j++) {
+                        for (int i = 0; i < win.kh(); i++) {
+                            for (int j = 0; j < win.kw(); j++) {
                                 int ih = h0 + i;
                                 int iw = w0 + j;
                                 boolean inside = ih >= 0 && ih < in.h() && iw >= 0 && iw < in.w();
-                                if (inside || (includePad && ih < padH - ph && iw < padW - pw)) {
+                                if (inside || (includePad && ih < endH && iw < endW)) {
                                     count++;
                                 }
                             }
@@ -129,9 +119,9 @@ final class PoolLayer extends Layer {
                             continue;
                         }
                         float g = dy[yb + oh * out.hs() + ow * out.ws() + ch * out.cs()] / count;
-                        for (int i = 0; i < kh; i++) {
+                        for (int i = 0; i < win.kh(); i++) {
                             int ih = h0 + i;
-                            for (int j = 0; j < kw; j++) {
+                            for (int j = 0; j < win.kw(); j++) {
                                 int iw = w0 + j;
                                 if (ih >= 0 && ih < in.h() && iw >= 0 && iw < in.w()) {
                                     dx[xb + ih * in.hs() + iw * in.ws() + ch * in.cs()] += g;
