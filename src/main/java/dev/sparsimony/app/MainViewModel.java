@@ -9,6 +9,9 @@ import dev.sparsimony.app.model.RecentFiles;
 import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.app.prune.PruneViewModel;
 import dev.sparsimony.engine.data.Dataset;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.report.LayerSummary;
 import dev.sparsimony.engine.metric.Quality;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +53,8 @@ public final class MainViewModel {
     private final EngineGateway engine;
     private final DialogService dialogs;
     private final RecentFiles recent;
+    /** Design points are written as their records (Jackson), the form the CLI's --config reads. */
+    private static final ObjectMapper DESIGN_JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sparsimony-io");
         t.setDaemon(true);
@@ -130,6 +136,33 @@ public final class MainViewModel {
 
     public void chooseAndOpenModelFolder() {
         dialogs.chooseModelFolder(initialDirectory()).ifPresent(this::openModel);
+    }
+
+    /** Saves the current design point as JSON (what {@code sparsimony estimate --config POINT.json} reads). */
+    public void chooseAndSaveDesignPoint() {
+        ModelSession s = session.get();
+        String base = s == null ? "design-point" : s.model().name();
+        String name = String.format(Locale.ROOT, "%s-%s-%.0f.json", base,
+                prune.settings().granularityProperty().get(), prune.sparsityPercentProperty().get());
+        dialogs.chooseDesignPointTarget(initialDirectory(), name).ifPresent(this::saveDesignPoint);
+    }
+
+    public void saveDesignPoint(Path target) {
+        DesignPoint point;
+        try {
+            point = prune.currentDesignPoint();
+        } catch (ModelException e) {
+            dialogs.showError("Cannot save the design point", e.getMessage());
+            return;
+        }
+        runIo("Saving " + target.getFileName() + "…", () -> {
+            try {
+                DESIGN_JSON.writeValue(target.toFile(), point);
+            } catch (java.io.IOException e) {
+                throw new ModelException("cannot write " + target + ": " + e.getMessage(), e);
+            }
+            return target;
+        }, p -> status.set("Saved design point " + p.getFileName()), "Cannot save " + target.getFileName());
     }
 
     public void chooseAndOpenData() {

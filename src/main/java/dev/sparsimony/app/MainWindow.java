@@ -98,9 +98,12 @@ public final class MainWindow extends BorderPane {
         };
         vm.recentFiles().items().addListener((ListChangeListener<Path>) c -> fillRecent.run());
         fillRecent.run();
+        MenuItem save = item("_Save Design Point…", "Shortcut+S", vm::chooseAndSaveDesignPoint);
+        save.disableProperty().bind(vm.sessionProperty().isNull());
         MenuItem demo = item("Open Built-in _Demo", null, vm::openDemo);
         MenuItem quit = item("_Quit", "Shortcut+Q", Platform::exit);
-        Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), demo,
+        Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), save,
+                new SeparatorMenuItem(), demo,
                 new SeparatorMenuItem(), quit);
 
         MenuItem undo = item("_Undo Sparsity Change", "Shortcut+Z", () -> vm.prune().undo());
@@ -248,6 +251,7 @@ public final class MainWindow extends BorderPane {
                 Ctrl+O            Open model file
                 Ctrl+Shift+O      Open model folder
                 Ctrl+D            Open validation data
+                Ctrl+S            Save the design point (JSON for the CLI)
                 Ctrl+Z / Ctrl+Shift+Z   Undo / redo sparsity change
                 Ctrl+Up / Ctrl+Down     Sparsity ±5 %
                 Ctrl+0            Reset sparsity to 0 %

@@ -12,11 +12,15 @@ import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LayerRow;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.model.RecentFiles;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparsimony.engine.explore.DesignPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The main view-model without a window. */
 class MainViewModelTest {
@@ -85,6 +89,32 @@ class MainViewModelTest {
         assertEquals(String.format("%.2f %%", 100 * s.baseline().value()),
                 onFx(() -> vm.prune().accuracyTextProperty().get()));
         assertEquals(1, onFx(() -> vm.recentFiles().items().size()));
+        vm.shutdown();
+    }
+
+    @Test
+    void savedDesignPointReadsBackAsTheSameRecord(@TempDir Path dir) throws Exception {
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        onFx(() -> {
+            vm.prune().settings().granularityProperty().set("n-of-m");
+            vm.prune().settings().paramsProperty().set("n=2, m=4");
+            vm.prune().settings().weightBitsProperty().set(6);
+            vm.prune().sparsityPercentProperty().set(50);
+        });
+        Path file = dir.resolve("point.json");
+        DesignPoint expected = onFx(() -> vm.prune().currentDesignPoint());
+        onFx(() -> vm.saveDesignPoint(file));
+        waitUntil(() -> onFx(() -> vm.statusProperty().get()).startsWith("Saved design point"));
+        // read as the CLI does (estimate --config POINT.json)
+        DesignPoint read = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .readValue(file.toFile(), DesignPoint.class);
+        assertEquals(expected, read);
+        assertEquals("ap_fixed<6,1>", read.weights().fixed().hlsType());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         vm.shutdown();
     }
 

@@ -29,4 +29,9 @@ final class RecordingDialogs implements DialogService {
     public Optional<Path> chooseData(Path initialDirectory) {
         return Optional.empty();
     }
+
+    @Override
+    public Optional<Path> chooseDesignPointTarget(Path initialDirectory, String suggestedName) {
+        return Optional.empty();
+    }
 }

@@ -13,4 +13,7 @@ public interface DialogService {
     Optional<Path> chooseModelFolder(Path initialDirectory);
 
     Optional<Path> chooseData(Path initialDirectory);
+
+    /** Where to save the current design point (JSON). */
+    Optional<Path> chooseDesignPointTarget(Path initialDirectory, String suggestedName);
 }

@@ -68,6 +68,15 @@ public final class FxDialogService implements DialogService {
         return Optional.ofNullable(f).map(File::toPath);
     }
 
+    @Override
+    public Optional<Path> chooseDesignPointTarget(Path initialDirectory, String suggestedName) {
+        FileChooser fc = chooser("Save design point", initialDirectory);
+        fc.setInitialFileName(suggestedName);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Design point (*.json)", "*.json"));
+        File f = fc.showSaveDialog(owner);
+        return Optional.ofNullable(f).map(File::toPath);
+    }
+
     private static FileChooser chooser(String title, Path initialDirectory) {
         FileChooser fc = new FileChooser();
         fc.setTitle(title);

@@ -204,6 +204,11 @@ public final class PruneViewModel {
         }
     }
 
+    /** The design point of the current controls and slider (for saving); throws ModelException for bad input. */
+    public DesignPoint currentDesignPoint() {
+        return settings.toDesignPoint(sparsityPercent.get() / 100.0);
+    }
+
     public DesignSettings settings() {
         return settings;
     }
