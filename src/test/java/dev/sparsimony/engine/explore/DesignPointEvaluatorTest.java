@@ -198,6 +198,36 @@ class DesignPointEvaluatorTest {
     }
 
     @Test
+    void fidelityWithoutLabels() {
+        Dataset unlabelled = new Dataset("u", data.x(), null);
+        try (DesignPointEvaluator e = new DesignPointEvaluator(mlp, unlabelled, 1000)) {
+            DesignResult same = e.evaluate(DesignPoint.of(PruneSpec.none()));
+            assertEquals(dev.sparsimony.engine.metric.Quality.Metric.FIDELITY, same.quality().metric());
+            assertEquals(1.0, same.quality().value());
+            assertEquals(0.0, same.quality().mse(), 1e-12);
+            DesignResult pruned = e.evaluate(DesignPoint.of(PruneSpec.magnitude(0.9, true)));
+            assertTrue(pruned.quality().value() < 1.0 && pruned.quality().mse() > 0);
+        }
+    }
+
+    @Test
+    void sampleJetMlpKeepsItsDocumentedAccuracy() {
+        java.nio.file.Path dir = java.nio.file.Path.of("sample-models", "jet-mlp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir),
+                "sample-models/jet-mlp is not in this checkout");
+        Model m = dev.sparsimony.engine.io.ModelFiles.load(dir.resolve("model.json"));
+        Dataset d = dev.sparsimony.engine.data.DataFiles.load(dir.resolve("validation.npz"));
+        try (DesignPointEvaluator e = new DesignPointEvaluator(m, d)) {
+            double base = e.evaluate(DesignPoint.of(PruneSpec.none())).quality().value();
+            assertEquals(0.7475, base, 0.0005); // sample-models/README.md
+            QuantizerSpec f = QuantizerSpec.fixed(16, 6);
+            DesignResult r = e.evaluate(DesignPoint.of(PruneSpec.magnitude(0.5, true)).withQuantizers(f, f, f));
+            assertEquals(0.5, r.sparsity(), 1e-3);
+            assertTrue(r.quality().value() > base - 0.05, "accuracy " + r.quality().value());
+        }
+    }
+
+    @Test
     void badFieldsAreNamed() {
         assertMessage("prune.sparsity", DesignPoint.of(PruneSpec.magnitude(1.5, false)));
         assertMessage("layers.dense1.sparsity", DesignPoint.of(PruneSpec.magnitude(0.5, false))
