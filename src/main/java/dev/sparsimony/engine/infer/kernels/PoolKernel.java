@@ -77,17 +77,29 @@ public final class PoolKernel implements OpKernel<Ops.Pool> {
                             for (int ch = 0; ch < c; ch++) {
                                 y[o + ch] = max ? acc[ch] : acc[ch] * scale;
                             }
+                        } else if (max) {
+                            for (int ch = 0; ch < c; ch++) {
+                                int plane = (b * c + ch) * h * w;
+                                float a = Float.NEGATIVE_INFINITY;
+                                for (int r = r0; r < r1; r++) {
+                                    int row = plane + r * w;
+                                    for (int col = c0; col < c1; col++) {
+                                        a = Math.max(a, x[row + col]);
+                                    }
+                                }
+                                y[((b * c + ch) * oh + i) * ow + q] = a;
+                            }
                         } else {
                             for (int ch = 0; ch < c; ch++) {
                                 int plane = (b * c + ch) * h * w;
-                                float a = max ? Float.NEGATIVE_INFINITY : 0f;
+                                float a = 0f;
                                 for (int r = r0; r < r1; r++) {
+                                    int row = plane + r * w;
                                     for (int col = c0; col < c1; col++) {
-                                        float v = x[plane + r * w + col];
-                                        a = max ? Math.max(a, v) : a + v;
+                                        a += x[row + col];
                                     }
                                 }
-                                y[((b * c + ch) * oh + i) * ow + q] = max ? a : a * scale;
+                                y[((b * c + ch) * oh + i) * ow + q] = a * scale;
                             }
                         }
                     }
