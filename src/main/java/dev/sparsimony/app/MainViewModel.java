@@ -8,6 +8,7 @@ import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.model.RecentFiles;
 import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.app.prune.PruneViewModel;
+import dev.sparsimony.app.prune.SweepViewModel;
 import dev.sparsimony.engine.data.Dataset;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -73,6 +74,7 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Ready");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final PruneViewModel prune;
+    private final SweepViewModel sweep;
 
     public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent) {
         this.engine = engine;
@@ -80,6 +82,7 @@ public final class MainViewModel {
         this.recent = recent;
         this.prune = new PruneViewModel(engine, session.getReadOnlyProperty(),
                 msg -> dialogs.showError("Pruning failed", msg));
+        this.sweep = new SweepViewModel(engine, session.getReadOnlyProperty(), prune.settings());
         prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
         selectedLayer.addListener((obs, o, n) -> refreshDetail());
     }
@@ -300,6 +303,7 @@ public final class MainViewModel {
     public void shutdown() {
         io.shutdownNow();
         prune.shutdown();
+        sweep.shutdown();
     }
 
     // ------------------------------------------------------------------ properties
@@ -360,6 +364,10 @@ public final class MainViewModel {
 
     public PruneViewModel prune() {
         return prune;
+    }
+
+    public SweepViewModel sweep() {
+        return sweep;
     }
 
     public RecentFiles recentFiles() {

@@ -5,6 +5,7 @@ import dev.sparsimony.app.layer.LayerTable;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.prune.DesignBar;
 import dev.sparsimony.app.prune.PrunePanel;
+import dev.sparsimony.app.prune.QualityCurveChart;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class MainWindow extends BorderPane {
     private LayerDetailView detailView;
     private final StackPane detailSlot = new StackPane();
     private final VBox top;
+    private final VBox left;
     private DesignBar designBar;
     private final LayerTable table;
     private final Label startup = new Label();
@@ -62,7 +64,7 @@ public final class MainWindow extends BorderPane {
 
         table = new LayerTable(vm.layers(), vm.selectedLayerProperty());
         VBox.setVgrow(table, Priority.ALWAYS);
-        VBox left = new VBox(10, summary(), tableHeader(), table);
+        left = new VBox(10, summary(), tableHeader(), table);
         left.getStyleClass().add("model-panel");
         left.setMinWidth(400);
 
@@ -234,6 +236,12 @@ public final class MainWindow extends BorderPane {
         if (detailView == null) {
             detailView = new LayerDetailView(vm.detailProperty());
             detailSlot.getChildren().setAll(detailView);
+            QualityCurveChart curve = new QualityCurveChart(vm.sweep(), vm.prune().computedSparsityProperty()
+                    .multiply(100), vm.prune().accuracyProperty());
+            curve.getStyleClass().add("card");
+            curve.setPrefHeight(240);
+            curve.setMinHeight(200);
+            left.getChildren().add(curve);
         }
         if (designBar == null) {
             designBar = new DesignBar(vm.prune());

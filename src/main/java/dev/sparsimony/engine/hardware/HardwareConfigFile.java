@@ -82,6 +82,12 @@ public final class HardwareConfigFile {
         return new HardwareConfig(defaults, layers, input, io, clock, base.params(), base.strictReuse());
     }
 
+    /** The precision under {@code key}, or {@code otherwise} when {@code n} has none. */
+    private static FixedPoint precision(JsonNode n, String key, FixedPoint otherwise) {
+        JsonNode x = first(n, key);
+        return x == null ? otherwise : Precisions.parse(x.asText());
+    }
+
     private static JsonNode first(JsonNode n, String... names) {
         for (String s : names) {
             if (n.has(s)) {
@@ -102,22 +108,16 @@ public final class HardwareConfigFile {
                 b = w;
                 r = w;
             } else {
-                JsonNode x = first(prec, "weight");
-                w = x == null ? w : Precisions.parse(x.asText());
-                x = first(prec, "bias");
-                b = x == null ? b : Precisions.parse(x.asText());
-                x = first(prec, "result");
-                r = x == null ? r : Precisions.parse(x.asText());
+                w = precision(prec, "weight", w);
+                b = precision(prec, "bias", b);
+                r = precision(prec, "result", r);
             }
         }
-        JsonNode x = first(n, "weightPrecision");
-        w = x == null ? w : Precisions.parse(x.asText());
-        x = first(n, "biasPrecision");
-        b = x == null ? b : Precisions.parse(x.asText());
-        x = first(n, "resultPrecision");
-        r = x == null ? r : Precisions.parse(x.asText());
+        w = precision(n, "weightPrecision", w);
+        b = precision(n, "biasPrecision", b);
+        r = precision(n, "resultPrecision", r);
         int rf = base.reuseFactor();
-        x = first(n, "reuseFactor", "ReuseFactor");
+        JsonNode x = first(n, "reuseFactor", "ReuseFactor");
         if (x != null) {
             if (!x.canConvertToInt()) {
                 throw new ModelException("reuse factor must be an integer, got " + x);

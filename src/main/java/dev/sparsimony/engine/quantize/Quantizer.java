@@ -145,18 +145,22 @@ public final class Quantizer {
      */
     private void quantizeFloat(float[] a, int from, int to) {
         final float sc = (float) scale;
-        if (!allBelow(a, from, to, (float) (0x1p21 / scale))) {
-            quantizeDouble(a, from, to);
-            return;
-        }
         final float ls = (float) lsb;
         final float lo = (float) qmin;
         final float hi = (float) qmax;
         final FixedPoint.Rounding rounding = type.rounding();
         final boolean conv = rounding == FixedPoint.Rounding.CONVERGENT;
         final float off = rounding == FixedPoint.Rounding.ROUND_HALF_UP ? 0.5f : 0f;
-        // no overflow possible when every |s| + 1 fits (qmax < |qmin| for signed types)
-        boolean inRange = (type.signed() || isNonNegative(a, from, to)) && allBelow(a, from, to, (hi - 1f) / sc);
+        // One pre-pass in the common case: every |s| + 1 within qmax (so no overflow; qmax < |qmin| for signed
+        // types) also satisfies the exactness guard |s| < 2^21. Otherwise check the guard alone.
+        final float rangeLimit = (hi - 1f) / sc;
+        final float guardLimit = (float) (0x1p21 / scale);
+        boolean inRange = rangeLimit <= guardLimit && allBelow(a, from, to, rangeLimit);
+        if (!inRange && !allBelow(a, from, to, guardLimit)) {
+            quantizeDouble(a, from, to);
+            return;
+        }
+        inRange = inRange && (type.signed() || isNonNegative(a, from, to));
         // one fused pass per case (the array is read and written once)
         final boolean wrap = !inRange && type.overflow() == FixedPoint.Overflow.WRAP;
         final float cl = inRange ? -Float.MAX_VALUE : lo; // SAT clamp bounds (no-op when in range or wrapping)

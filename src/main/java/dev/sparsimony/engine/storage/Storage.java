@@ -95,24 +95,46 @@ public final class Storage {
      * Huffman-coded, plus an optional codebook. Returns bits.
      */
     public static long huffmanBits(float[] w, int indexBits, long codebookBits) {
-        int[] gaps = relativeIndexGaps(w, indexBits);
-        float[] values = new float[gaps.length];
-        long span = 1L << indexBits;
+        checkWidth(indexBits, "relative index width");
+        if (indexBits > 16) {
+            int[] gaps = relativeIndexGaps(w, indexBits);
+            float[] vals = new float[gaps.length];
+            int j = 0;
+            long g = 0;
+            for (float v : w) {
+                if (v == 0) {
+                    g++;
+                } else {
+                    for (; g >= 1L << indexBits; g -= 1L << indexBits) {
+                        vals[j++] = 0f;
+                    }
+                    vals[j++] = v;
+                    g = 0;
+                }
+            }
+            return Huffman.encodedBits(vals) + Huffman.encodedBits(gaps) + codebookBits;
+        }
+        // one scan: the stored values (padding zeros included) and a frequency table of the gaps
+        int span = 1 << indexBits;
+        long[] gapFreq = new long[span];
+        float[] values = new float[(int) relativeIndexEntries(w, indexBits)];
         int k = 0;
         long gap = 0;
         for (float v : w) {
             if (v == 0) {
                 gap++;
             } else {
-                while (gap >= span) {
+                while (gap >= (1L << indexBits)) {
                     values[k++] = 0f;
-                    gap -= span;
+                    gapFreq[span - 1]++;
+                    gap -= 1L << indexBits;
                 }
                 values[k++] = v;
+                gapFreq[(int) gap]++;
                 gap = 0;
             }
         }
-        return Huffman.encodedBits(values) + Huffman.encodedBits(gaps) + codebookBits;
+        return Huffman.encodedBits(values) + Huffman.encodedBits(gapFreq) + codebookBits;
     }
 
     /** Compression ratio: original size / compressed size (infinite when nothing is stored). */

@@ -41,4 +41,31 @@ class StorageTest {
         assertEquals(Storage.ratio(100, 25), 4.0);
         assertThrows(ModelException.class, () -> Storage.csrBits(w, 2, 8, 8, 2, 4));
     }
+
+    @net.jqwik.api.Property(tries = 50)
+    void huffmanStorageMatchesTheReference(@net.jqwik.api.ForAll long seed,
+                                           @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 18) int b) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] w = new float[300];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextDouble() < 0.8 ? 0f : r.nextInt(5) - 2;
+        }
+        int[] gaps = Storage.relativeIndexGaps(w, b);
+        float[] values = new float[gaps.length];
+        int k = 0;
+        int g = 0;
+        for (float v : w) {
+            if (v == 0) {
+                g++;
+            } else {
+                while (g >= 1 << b) {
+                    values[k++] = 0;
+                    g -= 1 << b;
+                }
+                values[k++] = v;
+                g = 0;
+            }
+        }
+        assertEquals(Huffman.encodedBits(values) + Huffman.encodedBits(gaps) + 7, Storage.huffmanBits(w, b, 7));
+    }
 }

@@ -960,11 +960,9 @@ final class OnnxConverter {
 
     private void flatten(N n) {
         int axis = (int) n.i("axis", 1);
-        Const c = n.cst(0);
         int[] s = n.shapeOf(0);
         int[] out = new Ops.Flatten(axis).outputShape(List.of(s));
-        if (c != null) {
-            consts.put(n.out(), c.reshape(out));
+        if (foldReshape(n, out)) {
             return;
         }
         String x = n.rt(0);
@@ -985,19 +983,32 @@ final class OnnxConverter {
         boolean allowZero = n.i("allowzero", 0) != 0;
         int[] in = n.shapeOf(0);
         int[] out = Shapes.reshape(in, target, allowZero);
-        Const c = n.cst(0);
-        if (c != null) {
-            consts.put(n.out(), c.reshape(out));
+        if (foldReshape(n, out)) {
             return;
         }
         String x = n.rt(0);
         boolean keepsBatch = batched.contains(x) && out.length > 0 && out[0] == 1
                 && Tensor.numel(out) == Tensor.numel(in);
-        int[] irTarget = out.clone();
-        if (keepsBatch) {
-            irTarget[0] = -1; // infer the batch at run time (see class comment)
+        emitReshape(n, x, out, keepsBatch);
+    }
+
+    /** Folds the op into a constant of shape {@code out} when input 0 is constant; false when it is a runtime value. */
+    private boolean foldReshape(N n, int[] out) {
+        Const c = n.cst(0);
+        if (c == null) {
+            return false;
         }
-        emit(n.out(), new Ops.Reshape(irTarget, false), List.of(x), keepsBatch);
+        consts.put(n.out(), c.reshape(out));
+        return true;
+    }
+
+    /** A static runtime reshape of {@code x} to {@code out}; with {@code keepsBatch} axis 0 stays the batch. */
+    private void emitReshape(N n, String x, int[] out, boolean keepsBatch) {
+        int[] target = out.clone();
+        if (keepsBatch) {
+            target[0] = -1; // infer the batch at run time (see class comment)
+        }
+        emit(n.out(), new Ops.Reshape(target, false), List.of(x), keepsBatch);
     }
 
     private void transpose(N n) {
@@ -1054,9 +1065,7 @@ final class OnnxConverter {
         }
         int[] in = n.shapeOf(0);
         int[] out = un ? ConstFold.unsqueezeShape(in, axes) : ConstFold.squeezeShape(in, axes);
-        Const c = n.cst(0);
-        if (c != null) {
-            consts.put(n.out(), c.reshape(out));
+        if (foldReshape(n, out)) {
             return;
         }
         String x = n.rt(0);
@@ -1070,11 +1079,7 @@ final class OnnxConverter {
         } else {
             keep = false;
         }
-        int[] target = out.clone();
-        if (keep) {
-            target[0] = -1;
-        }
-        emit(n.out(), new Ops.Reshape(target, false), List.of(x), keep);
+        emitReshape(n, x, out, keep);
     }
 
     private void gemm(N n) {

@@ -2,6 +2,7 @@ package dev.sparsimony.engine.io.npy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sparsimony.engine.model.Tensor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,37 +22,32 @@ class NpyPropertyTest {
     @Property(tries = 200)
     void float32RoundTrips(@ForAll("shapes") int[] shape, @ForAll boolean fortran, @ForAll boolean big,
                            @ForAll long seed) throws IOException {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
+        int n = Math.toIntExact(Tensor.numel(shape));
         java.util.Random r = new java.util.Random(seed);
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
             f[i] = Float.intBitsToFloat(r.nextInt());
         }
         NpyArray a = new NpyArray(big ? ">f4" : "<f4", shape, f, null);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Npy.write(out, a, fortran);
-        NpyArray b = Npy.read(new ByteArrayInputStream(out.toByteArray()), "p.npy");
-        assertEquals(a, b);
+        assertEquals(a, roundTrip(a, fortran));
     }
 
     @Property(tries = 100)
     void int64RoundTrips(@ForAll("shapes") int[] shape, @ForAll boolean fortran, @ForAll long seed)
             throws IOException {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
+        int n = Math.toIntExact(Tensor.numel(shape));
         java.util.Random r = new java.util.Random(seed);
         long[] l = new long[n];
         for (int i = 0; i < n; i++) {
             l[i] = r.nextLong();
         }
         NpyArray a = new NpyArray(">i8", shape, null, l);
+        assertEquals(a, roundTrip(a, fortran));
+    }
+
+    private static NpyArray roundTrip(NpyArray a, boolean fortran) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Npy.write(out, a, fortran);
-        assertEquals(a, Npy.read(new ByteArrayInputStream(out.toByteArray()), "p.npy"));
+        return Npy.read(new ByteArrayInputStream(out.toByteArray()), "p.npy");
     }
 }
