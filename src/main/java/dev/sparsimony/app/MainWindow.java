@@ -211,6 +211,13 @@ public final class MainWindow extends BorderPane {
             }
             e.consume();
         });
+        // a visible frame while files are dragged over the window
+        setOnDragEntered(e -> {
+            if (e.getDragboard().hasFiles()) {
+                getStyleClass().add("drop-target");
+            }
+        });
+        setOnDragExited(e -> getStyleClass().remove("drop-target"));
         setOnDragDropped(e -> {
             List<File> files = e.getDragboard().getFiles();
             boolean ok = files != null && !files.isEmpty();
