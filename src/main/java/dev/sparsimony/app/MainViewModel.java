@@ -1,6 +1,7 @@
 package dev.sparsimony.app;
 
 import dev.sparsimony.app.dialogs.DialogService;
+import dev.sparsimony.app.hardware.HardwareViewModel;
 import dev.sparsimony.app.layer.LayerDetail;
 import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LayerRow;
@@ -75,6 +76,7 @@ public final class MainViewModel {
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
     private final PruneViewModel prune;
     private final SweepViewModel sweep;
+    private final HardwareViewModel hardware;
 
     public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent) {
         this.engine = engine;
@@ -83,6 +85,7 @@ public final class MainViewModel {
         this.prune = new PruneViewModel(engine, session.getReadOnlyProperty(),
                 msg -> dialogs.showError("Pruning failed", msg));
         this.sweep = new SweepViewModel(engine, session.getReadOnlyProperty(), prune.settings());
+        this.hardware = new HardwareViewModel(engine, prune);
         prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
         selectedLayer.addListener((obs, o, n) -> refreshDetail());
     }
@@ -305,6 +308,7 @@ public final class MainViewModel {
         io.shutdownNow();
         prune.shutdown();
         sweep.shutdown();
+        hardware.shutdown();
     }
 
     // ------------------------------------------------------------------ properties
@@ -361,6 +365,10 @@ public final class MainViewModel {
     /** True while anything runs in the background (loading or pruning). */
     public BooleanBinding busyBinding() {
         return Bindings.or(loading, prune.computingProperty());
+    }
+
+    public HardwareViewModel hardware() {
+        return hardware;
     }
 
     public PruneViewModel prune() {

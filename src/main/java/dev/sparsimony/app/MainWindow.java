@@ -1,5 +1,6 @@
 package dev.sparsimony.app;
 
+import dev.sparsimony.app.hardware.HardwarePanel;
 import dev.sparsimony.app.layer.LayerDetailView;
 import dev.sparsimony.app.layer.LayerTable;
 import dev.sparsimony.app.model.ModelSession;
@@ -245,6 +246,8 @@ public final class MainWindow extends BorderPane {
         if (detailView == null) {
             detailView = new LayerDetailView(vm.detailProperty());
             detailSlot.getChildren().setAll(detailView);
+            HardwarePanel hw = new HardwarePanel(vm.hardware());
+            detailView.addBottomTab("Hardware", hw, true).setId("tab-hardware");
             QualityCurveChart curve = new QualityCurveChart(vm.sweep(), vm.prune().computedSparsityProperty()
                     .multiply(100), vm.prune().accuracyProperty());
             curve.getStyleClass().add("card");

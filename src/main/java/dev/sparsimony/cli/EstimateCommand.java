@@ -5,19 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparsimony.engine.explore.DesignPointHardware;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
-import dev.sparsimony.engine.hardware.FpgaParams;
 import dev.sparsimony.engine.hardware.HardwareConfig;
 import dev.sparsimony.engine.hardware.HardwareConfigFile;
 import dev.sparsimony.engine.hardware.IoType;
-import dev.sparsimony.engine.hardware.LayerHwConfig;
-import dev.sparsimony.engine.hardware.Precisions;
 import dev.sparsimony.engine.hardware.Strategy;
 import dev.sparsimony.engine.hardware.target.HardwareReport;
 import dev.sparsimony.engine.hardware.target.HardwareTarget;
 import dev.sparsimony.engine.hardware.target.Targets;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
-import dev.sparsimony.engine.quantize.FixedPoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,34 +121,13 @@ public final class EstimateCommand implements Callable<Integer> {
     }
 
     HardwareConfig configuration(Path overrides) {
-        if (reuseFactor != null && reuseFactor < 1) {
-            throw new ModelException("reuse factor must be at least 1, got " + reuseFactor);
-        }
-        if (clockMhz != null && !(clockMhz > 0)) {
-            throw new ModelException("clock must be positive, got " + clockMhz + " MHz");
-        }
         HardwareConfig cfg = HardwareConfig.hls4mlDefaults();
         if (overrides != null) {
             cfg = HardwareConfigFile.read(overrides, cfg);
         }
         // command-line options override the file's defaults (its per-layer entries stay)
-        LayerHwConfig d = cfg.defaults();
-        FixedPoint input = cfg.input();
-        if (precision != null) {
-            FixedPoint p = Precisions.parse(precision);
-            d = new LayerHwConfig(p, p, p, d.reuseFactor(), d.strategy());
-            input = p;
-        }
-        if (reuseFactor != null) {
-            d = d.withReuseFactor(reuseFactor);
-        }
-        if (strategy != null) {
-            d = d.withStrategy(Strategy.parse(strategy));
-        }
-        IoType ioType = io == null ? cfg.io() : IoType.parse(io);
-        double clock = clockMhz == null ? cfg.clockMhz() : clockMhz;
-        return new HardwareConfig(d, cfg.layers(), input, ioType, clock, FpgaParams.defaults(),
-                strictReuse || cfg.strictReuse());
+        return cfg.withOptions(precision, reuseFactor, strategy == null ? null : Strategy.parse(strategy),
+                io == null ? null : IoType.parse(io), clockMhz, strictReuse);
     }
 
     static String toJson(HardwareReport r) {

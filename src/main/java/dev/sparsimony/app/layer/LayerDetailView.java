@@ -2,7 +2,10 @@ package dev.sparsimony.app.layer;
 
 import javafx.beans.value.ObservableValue;
 import javafx.geometry.Insets;
+import javafx.scene.Node;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -20,6 +23,9 @@ public final class LayerDetailView extends VBox {
     private final HeatMapChart mask = new HeatMapChart("Sparsity mask", HeatMapChart.MASK, "kept fraction");
     private final HistogramChart histogram = new HistogramChart();
     private final Label placeholder = new Label("Select a Dense or Conv layer to see its weights");
+    private final TabPane bottomTabs = new TabPane();
+    private StackPane weightsCard;
+    private StackPane maskCard;
 
     public LayerDetailView(ObservableValue<LayerDetail> detail) {
         getStyleClass().add("layer-detail");
@@ -49,11 +55,21 @@ public final class LayerDetailView extends VBox {
         bottom.setPercentHeight(42);
         bottom.setVgrow(Priority.ALWAYS);
         grid.getRowConstraints().addAll(top, bottom);
-        grid.add(card(weights), 0, 0);
-        grid.add(card(mask), 1, 0);
-        grid.add(card(histogram), 0, 1, 2, 1);
+        weightsCard = card(weights);
+        maskCard = card(mask);
+        grid.add(weightsCard, 0, 0);
+        grid.add(maskCard, 1, 0);
+        // the histogram shares the bottom row with other panels (hardware) as tabs
+        Tab histTab = new Tab("Weight histogram", card(histogram));
+        histTab.setId("tab-histogram");
+        bottomTabs.getTabs().add(histTab);
+        bottomTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        bottomTabs.getStyleClass().add("bottom-tabs");
+        grid.add(bottomTabs, 0, 1, 2, 1);
         placeholder.getStyleClass().add("placeholder");
-        StackPane body = new StackPane(grid, placeholder);
+        grid.add(placeholder, 0, 0, 2, 1);
+        GridPane.setHalignment(placeholder, javafx.geometry.HPos.CENTER);
+        StackPane body = new StackPane(grid);
         VBox.setVgrow(body, Priority.ALWAYS);
         getChildren().addAll(header, body);
         setPadding(new Insets(0, 0, 0, 0));
@@ -69,7 +85,8 @@ public final class LayerDetailView extends VBox {
     }
 
     private void show(LayerDetail d, GridPane grid) {
-        grid.setVisible(d != null);
+        weightsCard.setVisible(d != null);
+        maskCard.setVisible(d != null);
         placeholder.setVisible(d == null);
         if (d == null) {
             title.setText("No prunable layer selected");
@@ -99,6 +116,20 @@ public final class LayerDetailView extends VBox {
             mask.show(d.layer() + " mask", d.x(), d.y(), d.kept(), 0, 1);
         }
         histogram.show(d);
+    }
+
+    /** Adds a tab beside the weight histogram (e.g. the hardware panel); {@code select} brings it to the front. */
+    public Tab addBottomTab(String title, Node content, boolean select) {
+        Tab t = new Tab(title, content);
+        bottomTabs.getTabs().add(t);
+        if (select) {
+            bottomTabs.getSelectionModel().select(t);
+        }
+        return t;
+    }
+
+    public TabPane bottomTabs() {
+        return bottomTabs;
     }
 
     public HeatMapChart weightsChart() {

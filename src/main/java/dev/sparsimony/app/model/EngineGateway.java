@@ -6,7 +6,11 @@ import dev.sparsimony.engine.explore.DesignPointEvaluator;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.prune.StructureMap;
+import dev.sparsimony.engine.hardware.Device;
+import dev.sparsimony.engine.hardware.FpgaEstimate;
+import dev.sparsimony.engine.hardware.HardwareConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,6 +49,16 @@ public interface EngineGateway {
      * layer name; empty for unstructured pruning.
      */
     Map<String, StructureMap> structures(Model model, DesignPoint point);
+
+    /** The FPGA parts of the engine's device catalogue (built-in, then ~/.sparsimony/devices.json). */
+    List<Device> devices();
+
+    /**
+     * hls4ml-style resources and timing of a model already compressed by {@code point} (null: float weights, no
+     * design point) with {@code base} as the hardware settings the point refines. Throws ModelException for settings
+     * the model cannot be mapped with (invalid reuse factor in strict mode, unsupported layer).
+     */
+    FpgaEstimate estimateFpga(Model compressed, DesignPoint point, HardwareConfig base, Device device);
 
     /** Starts the numeric runtime in the background so the first evaluation does not pay for it. */
     void warmUpAsync();

@@ -19,7 +19,14 @@ import dev.sparsimony.engine.prune.Pruning;
 import dev.sparsimony.engine.prune.StructureMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.sparsimony.engine.explore.DesignPointHardware;
+import dev.sparsimony.engine.hardware.Device;
+import dev.sparsimony.engine.hardware.DeviceCatalogue;
+import dev.sparsimony.engine.hardware.FpgaEstimate;
+import dev.sparsimony.engine.hardware.FpgaModel;
+import dev.sparsimony.engine.hardware.HardwareConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** {@link EngineGateway} onto the engine's static entry points; nothing but delegation. */
@@ -77,6 +84,16 @@ final class EngineServices implements EngineGateway {
             out.put(n.name(), g.structures(n, ctx));
         }
         return out;
+    }
+
+    @Override
+    public List<Device> devices() {
+        return DeviceCatalogue.standard().devices();
+    }
+
+    @Override
+    public FpgaEstimate estimateFpga(Model compressed, DesignPoint point, HardwareConfig base, Device device) {
+        return FpgaModel.estimate(compressed, DesignPointHardware.config(point, compressed, base), device);
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class DesignPointHardware {
                 || root.has("biases") || root.has("depthShrink"));
     }
 
+    /** A design point read from a JSON file (messages name the file). */
     public static Result apply(Path file, JsonNode root, Model model, HardwareConfig base) {
         DesignPoint point;
         try {
@@ -48,12 +49,31 @@ public final class DesignPointHardware {
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
         Model compressed = compress(model, point);
+        return new Result(compressed, config(String.valueOf(file.getFileName()), point, compressed, base));
+    }
+
+    /** The model compressed as the point says and the hardware settings the point implies. */
+    public static Result apply(DesignPoint point, Model model, HardwareConfig base) {
+        Model compressed = compress(model, point);
+        return new Result(compressed, config(point, compressed, base));
+    }
+
+    /**
+     * The hardware settings a point implies for a model already compressed by it (e.g. by
+     * {@link DesignPointEvaluator#evaluateWithModel}), without compressing again. A null point means float weights
+     * and no per-layer settings: {@code base} as it is.
+     */
+    public static HardwareConfig config(DesignPoint point, Model compressed, HardwareConfig base) {
+        return point == null ? base : config("'" + point.name() + "'", point, compressed, base);
+    }
+
+    private static HardwareConfig config(String label, DesignPoint point, Model compressed, HardwareConfig base) {
         LayerHwConfig d = base.defaults();
         d = with(d, point.weights(), point.biases(), point.outputs(), null, "point");
         Map<String, LayerHwConfig> layers = new LinkedHashMap<>(base.layers());
         for (Map.Entry<String, LayerSpec> e : point.layers().entrySet()) {
             if (!compressed.hasNode(e.getKey())) {
-                throw new ModelException("design point " + file.getFileName() + " names layer '" + e.getKey()
+                throw new ModelException("design point " + label + " names layer '" + e.getKey()
                         + "', which the model does not have");
             }
             LayerSpec s = e.getValue();
@@ -61,8 +81,7 @@ public final class DesignPointHardware {
                     s.reuseFactor(), "layer '" + e.getKey() + "'"));
         }
         FixedPoint input = base.input() == base.defaults().result() ? d.result() : base.input();
-        return new Result(compressed, new HardwareConfig(d, layers, input, base.io(), base.clockMhz(), base.params(),
-                base.strictReuse()));
+        return new HardwareConfig(d, layers, input, base.io(), base.clockMhz(), base.params(), base.strictReuse());
     }
 
     private static LayerHwConfig with(LayerHwConfig c, QuantizerSpec w, QuantizerSpec b, QuantizerSpec o,

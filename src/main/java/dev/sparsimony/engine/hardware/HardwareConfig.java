@@ -60,4 +60,33 @@ public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> 
     public HardwareConfig withStrictReuse(boolean strict) {
         return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strict);
     }
+
+    /**
+     * These settings with the options of the CLI's {@code estimate} and the GUI's hardware panel on top (null = keep):
+     * a precision becomes weight, bias, result and input type; the per-layer entries stay.
+     */
+    public HardwareConfig withOptions(String precision, Integer reuseFactor, Strategy strategy, IoType ioType,
+                                      Double clock, boolean strict) {
+        if (reuseFactor != null && reuseFactor < 1) {
+            throw new ModelException("reuse factor must be at least 1, got " + reuseFactor);
+        }
+        if (clock != null && !(clock > 0)) {
+            throw new ModelException("clock must be positive, got " + clock + " MHz");
+        }
+        LayerHwConfig d = defaults;
+        FixedPoint in = input;
+        if (precision != null) {
+            FixedPoint p = Precisions.parse(precision);
+            d = new LayerHwConfig(p, p, p, d.reuseFactor(), d.strategy());
+            in = p;
+        }
+        if (reuseFactor != null) {
+            d = d.withReuseFactor(reuseFactor);
+        }
+        if (strategy != null) {
+            d = d.withStrategy(strategy);
+        }
+        return new HardwareConfig(d, layers, in, ioType == null ? io : ioType, clock == null ? clockMhz : clock,
+                FpgaParams.defaults(), strict || strictReuse);
+    }
 }

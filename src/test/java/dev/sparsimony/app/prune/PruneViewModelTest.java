@@ -78,6 +78,17 @@ class PruneViewModelTest {
         }
 
         @Override
+        public List<dev.sparsimony.engine.hardware.Device> devices() {
+            return real.devices();
+        }
+
+        @Override
+        public dev.sparsimony.engine.hardware.FpgaEstimate estimateFpga(Model compressed, DesignPoint point,
+                dev.sparsimony.engine.hardware.HardwareConfig base, dev.sparsimony.engine.hardware.Device device) {
+            return real.estimateFpga(compressed, point, base, device);
+        }
+
+        @Override
         public void warmUpAsync() {
         }
     }
