@@ -56,7 +56,10 @@ class MainWindowTest {
     @Test
     void selectLayerMoveSliderUpdatesHeatMapAndAccuracy(FxRobot robot) throws Exception {
         waitForModel();
-        robot.clickOn("fc2");
+        // the hardware panel fills in after its first estimate; click once the layout has settled
+        waitUntil(() -> vm.hardware().estimateProperty().get() != null);
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.from(window.layerTable()).lookup("fc2").<javafx.scene.Node>query()); // not the hardware table
         waitUntil(() -> "fc2".equals(vm.selectedLayerProperty().get()));
         Label title = robot.lookup("#layer-title").queryAs(Label.class);
         assertTrue(title.getText().startsWith("fc2"), title.getText());
@@ -66,6 +69,9 @@ class MainWindowTest {
         Label accuracy = robot.lookup("#accuracy-value").queryAs(Label.class);
         String accBefore = accuracy.getText();
         assertEquals("100.00 %", accBefore);
+        Label dsp = robot.lookup("#hw-dsp").queryAs(Label.class);
+        waitUntil(() -> !"–".equals(dsp.getText()));
+        String dspBefore = dsp.getText();
 
         // click on the slider track at about 90 %: magnitude pruning of 90 % changes most predictions
         Slider slider = robot.lookup("#sparsity-slider").queryAs(Slider.class);
@@ -76,6 +82,8 @@ class MainWindowTest {
 
         double[] zAfter = zValues(window.detailView().weightsChart().dataSet());
         assertNotEquals(accBefore, accuracy.getText());
+        // the hardware panel follows the design point: fewer multipliers after pruning
+        waitUntil(() -> !vm.hardware().computingProperty().get() && !dsp.getText().equals(dspBefore));
         int zerosBefore = zeros(zBefore);
         int zerosAfter = zeros(zAfter);
         assertTrue(zerosAfter > zerosBefore + 64 * 32 / 3, zerosBefore + " -> " + zerosAfter);

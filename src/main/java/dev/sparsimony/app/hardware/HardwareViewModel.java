@@ -42,7 +42,7 @@ import javafx.collections.ObservableList;
  */
 public final class HardwareViewModel {
     /** Preferred first choice: hls4ml's default part. */
-    static final String DEFAULT_DEVICE = "xcvu9p";
+    public static final String DEFAULT_DEVICE = "xcvu9p";
 
     private final EngineGateway engine;
     private final PruneViewModel prune;
