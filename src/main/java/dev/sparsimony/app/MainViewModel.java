@@ -115,7 +115,8 @@ public final class MainViewModel {
         }
         runIo("Loading data " + path.getFileName() + "…", () -> {
             ModelSession s = withData(current, path);
-            if (s.data() == null) {
+            if (!s.hasData()) {
+                // unreadable data, or data the model cannot run (wrong feature count): keep the current data
                 throw new ModelException(s.dataNote());
             }
             return new Loaded(s, "Validation data: " + path.getFileName());

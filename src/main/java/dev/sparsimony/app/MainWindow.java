@@ -66,7 +66,7 @@ public final class MainWindow extends BorderPane {
         VBox.setVgrow(table, Priority.ALWAYS);
         left = new VBox(10, summary(), tableHeader(), table);
         left.getStyleClass().add("model-panel");
-        left.setMinWidth(400);
+        left.setMinWidth(Region.USE_PREF_SIZE);
 
         detailSlot.getStyleClass().add("detail-panel");
         if (!deferCharts) {
@@ -152,7 +152,7 @@ public final class MainWindow extends BorderPane {
         name.textProperty().bind(vm.modelNameProperty());
         GridPane g = new GridPane();
         g.getStyleClass().add("summary-grid");
-        g.setHgap(18);
+        g.setHgap(14);
         g.setVgap(2);
         addFact(g, 0, "Parameters", vm.parameterTextProperty(), "summary-params");
         addFact(g, 1, "Kernel sparsity", vm.sparsityTextProperty(), "summary-sparsity");
@@ -177,9 +177,11 @@ public final class MainWindow extends BorderPane {
                                  javafx.beans.value.ObservableValue<String> value, String id) {
         Label c = new Label(caption.toUpperCase(Locale.ROOT));
         c.getStyleClass().add("fact-caption");
+        c.setMinWidth(Region.USE_PREF_SIZE);
         Label v = new Label();
         v.setId(id);
         v.getStyleClass().addAll("fact-value", "num");
+        v.setMinWidth(Region.USE_PREF_SIZE);
         v.textProperty().bind(value);
         g.add(c, col, 0);
         g.add(v, col, 1);
@@ -209,6 +211,13 @@ public final class MainWindow extends BorderPane {
             }
             e.consume();
         });
+        // a visible frame while files are dragged over the window
+        setOnDragEntered(e -> {
+            if (e.getDragboard().hasFiles()) {
+                getStyleClass().add("drop-target");
+            }
+        });
+        setOnDragExited(e -> getStyleClass().remove("drop-target"));
         setOnDragDropped(e -> {
             List<File> files = e.getDragboard().getFiles();
             boolean ok = files != null && !files.isEmpty();

@@ -119,6 +119,24 @@ class MainViewModelTest {
     }
 
     @Test
+    void dataTheModelCannotRunIsRefusedAndTheOldDataKept(@TempDir Path dir) throws Exception {
+        // 3 features per sample, the demo model takes 16
+        Path csv = dir.resolve("wrong.csv");
+        Files.writeString(csv, "1,2,3\n4,5,6\n");
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        ModelSession before = onFx(() -> vm.sessionProperty().get());
+        onFx(() -> vm.openData(csv));
+        waitUntil(() -> !dialogs.errors.isEmpty());
+        assertTrue(dialogs.errors.get(0).startsWith("Cannot use data wrong.csv"), dialogs.errors.toString());
+        assertSame(before, onFx(() -> vm.sessionProperty().get()));
+        vm.shutdown();
+    }
+
+    @Test
     void shapesAreShownWithoutTheBatchAxis() {
         assertEquals("8×8×3", MainViewModel.shapeWithoutBatch(new int[] {1, 8, 8, 3}));
     }

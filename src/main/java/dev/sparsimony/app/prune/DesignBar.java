@@ -32,6 +32,7 @@ public final class DesignBar extends HBox {
         ComboBox<String> granularity = new ComboBox<>(FXCollections.observableArrayList(
                 DesignSettings.granularities()));
         granularity.setId("granularity");
+        granularity.setMinWidth(Region.USE_PREF_SIZE);
         granularity.valueProperty().bindBidirectional(s.granularityProperty());
         granularity.setTooltip(new Tooltip("Pruning structure (engine.prune.Granularities): unstructured, N:M,"
                 + " blocks, DARB, rows, columns/filters, channels, hls4ml DSP patterns, BRAM blocks"));
@@ -39,7 +40,7 @@ public final class DesignBar extends HBox {
         TextField params = new TextField();
         params.setId("granularity-params");
         params.setPromptText("e.g. n=2, m=4");
-        params.setPrefColumnCount(9);
+        params.setPrefColumnCount(7);
         params.setTooltip(new Tooltip("Granularity parameters as name=value: n-of-m: n, m;  block: rows, cols;"
                 + "  dsp-pattern: rf;  bram-block: rf, bits.  Enter to apply."));
         params.setText(s.paramsProperty().get());
@@ -53,11 +54,13 @@ public final class DesignBar extends HBox {
 
         // ControlsFX SegmentedButton: the three selections side by side, exactly one pressed
         SegmentedButton selection = new SegmentedButton();
+        selection.setMinWidth(Region.USE_PREF_SIZE);
         selection.setId("selection");
         for (String sel : DesignSettings.SELECTIONS) {
             ToggleButton b = new ToggleButton(sel);
             b.setId("selection-" + sel);
             b.setUserData(sel);
+            b.setMinWidth(Region.USE_PREF_SIZE);
             b.setSelected(sel.equals(s.selectionProperty().get()));
             selection.getButtons().add(b);
         }
@@ -82,7 +85,7 @@ public final class DesignBar extends HBox {
                 s.budgetPercentProperty().get(), 5));
         budget.setId("budget-percent");
         budget.setEditable(true);
-        budget.setPrefWidth(82);
+        budget.setPrefWidth(72);
         budget.disableProperty().bind(notKnapsack);
         budget.valueProperty().addListener((o, a, b) -> s.budgetPercentProperty().set(b));
         s.budgetPercentProperty().addListener((o, a, b) -> budget.getValueFactory().setValue(b.doubleValue()));
@@ -90,7 +93,7 @@ public final class DesignBar extends HBox {
 
         Spinner<Integer> bits = new Spinner<>(0, 16, s.weightBitsProperty().get());
         bits.setId("weight-bits");
-        bits.setPrefWidth(86);
+        bits.setPrefWidth(80);
         bits.getValueFactory().setConverter(new StringConverter<>() {
             @Override
             public String toString(Integer v) {
@@ -108,7 +111,7 @@ public final class DesignBar extends HBox {
         bits.setTooltip(new Tooltip("Weight width W of ap_fixed<W,I> (float: no quantization)"));
         Spinner<Integer> integer = new Spinner<>(0, 16, s.weightIntegerBitsProperty().get());
         integer.setId("weight-integer-bits");
-        integer.setPrefWidth(64);
+        integer.setPrefWidth(58);
         integer.valueProperty().addListener((o, a, b) -> s.weightIntegerBitsProperty().set(b));
         s.weightIntegerBitsProperty().addListener((o, a, b) -> integer.getValueFactory().setValue(b.intValue()));
         integer.disableProperty().bind(s.weightBitsProperty().isEqualTo(0));
@@ -118,7 +121,7 @@ public final class DesignBar extends HBox {
         type.textProperty().bind(Bindings.createStringBinding(() -> s.weightBitsProperty().get() == 0 ? "float32"
                         : "ap_fixed<" + s.weightBitsProperty().get() + "," + s.weightIntegerBitsProperty().get() + ">",
                 s.weightBitsProperty(), s.weightIntegerBitsProperty()));
-        type.setMinWidth(104);
+        type.setMinWidth(Region.USE_PREF_SIZE);
 
         Label error = new Label();
         error.setId("design-error");
@@ -126,6 +129,7 @@ public final class DesignBar extends HBox {
         error.textProperty().bind(vm.designErrorProperty());
         error.setWrapText(false);
         error.setMaxWidth(Double.MAX_VALUE);
+        error.setMinWidth(0);
         HBox.setHgrow(error, Priority.ALWAYS);
         error.setTooltip(new Tooltip());
         error.getTooltip().textProperty().bind(vm.designErrorProperty());
@@ -137,6 +141,7 @@ public final class DesignBar extends HBox {
 
     private static Label caption(String text) {
         Label l = new Label(text);
+        l.setMinWidth(Region.USE_PREF_SIZE);
         l.getStyleClass().add("bar-caption");
         return l;
     }

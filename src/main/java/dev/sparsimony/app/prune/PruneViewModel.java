@@ -94,8 +94,8 @@ public final class PruneViewModel {
         structures.set(Map.of());
         designError.set("");
         setAccuracy(s, s == null ? null : s.baseline());
-        if (s != null && !settings.isPlain()) {
-            schedule(0); // the chosen granularity / quantization also applies to the new model
+        if (s != null && (s.hasData() || !settings.isPlain())) {
+            schedule(0); // storage and bits of the new model, and the chosen quantization, from the evaluator
         }
     }
 
@@ -104,7 +104,9 @@ public final class PruneViewModel {
         if (s == null) {
             return;
         }
-        if (settings.isPlain()) {
+        if (settings.isPlain() && !s.hasData()) {
+            // without data only the masks can be shown; with data every point (plain ones too) goes through the
+            // design-point evaluator, which also reports storage and bits
             runner.submit(job -> plain(job, s, sparsity), this::apply, this::failed);
             return;
         }
@@ -125,16 +127,11 @@ public final class PruneViewModel {
         runner.submit(job -> designPoint(job, s, sparsity, point), this::apply, this::failed);
     }
 
-    /** Global magnitude pruning of float weights (works without data). Worker thread. */
+    /** Global magnitude pruning of float weights without data: the masks only. Worker thread. */
     private Result plain(LatestOnlyRunner.Job job, ModelSession s, double sparsity) {
         job.progress(-1, "pruning");
         Model p = sparsity <= 0 ? s.model() : engine.pruneGlobalMagnitude(s.model(), sparsity);
-        if (job.cancelled() || !s.hasData()) {
-            return new Result(s, sparsity, p, null, null, Map.of());
-        }
-        job.progress(-1, "evaluating");
-        Quality q = sparsity <= 0 ? s.baseline() : engine.evaluate(p, s.model(), s.data());
-        return new Result(s, sparsity, p, q, null, Map.of());
+        return new Result(s, sparsity, p, null, null, Map.of());
     }
 
     /** Any design point through the engine's evaluator. Worker thread. */

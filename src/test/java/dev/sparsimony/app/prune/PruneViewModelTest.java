@@ -31,8 +31,10 @@ class PruneViewModelTest {
     /** Delegates to the real gateway but can hold the first pruning call, and records every call. */
     static final class GatedEngine implements EngineGateway {
         final EngineGateway real = EngineGateway.defaultGateway();
-        final CountDownLatch gate = new CountDownLatch(1);
-        final List<Double> pruneCalls = new CopyOnWriteArrayList<>();
+        /** Held open until a test closes it; every design-point computation passes it once. */
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        /** Sparsity of every design-point computation that reached the end. */
+        final List<Double> calls = new CopyOnWriteArrayList<>();
 
         @Override
         public Model loadModel(Path path) {
@@ -51,12 +53,6 @@ class PruneViewModelTest {
 
         @Override
         public Model pruneGlobalMagnitude(Model model, double sparsity) {
-            pruneCalls.add(sparsity);
-            try {
-                gate.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             return real.pruneGlobalMagnitude(model, sparsity);
         }
 
@@ -72,6 +68,12 @@ class PruneViewModelTest {
 
         @Override
         public Map<String, StructureMap> structures(Model model, DesignPoint point) {
+            calls.add(point.prune().sparsityOrZero());
+            try {
+                gate.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return real.structures(model, point);
         }
 
@@ -98,8 +100,12 @@ class PruneViewModelTest {
         List<String> errors = new CopyOnWriteArrayList<>();
         PruneViewModel vm = onFx(() -> new PruneViewModel(engine, session, errors::add));
         onFx(() -> session.set(demoSession(engine)));
+        waitUntil(() -> !vm.computingProperty().get()); // the new model's own evaluation at 0 %
+        int startedBefore = vm.computationsStarted();
+        engine.calls.clear();
+        engine.gate = new CountDownLatch(1);
         onFx(() -> vm.sparsityPercentProperty().set(10));
-        waitUntil(() -> engine.pruneCalls.size() == 1); // the worker is busy with 10 %
+        waitUntil(() -> engine.calls.size() == 1); // the worker is busy with 10 %
         onFx(() -> {
             for (int p = 20; p <= 90; p += 10) {
                 vm.sparsityPercentProperty().set(p);
@@ -108,8 +114,8 @@ class PruneViewModelTest {
         assertTrue(onFx(() -> vm.computingProperty().get()));
         engine.gate.countDown();
         waitUntil(() -> !vm.computingProperty().get());
-        assertEquals(List.of(0.1, 0.9), engine.pruneCalls, "only the running and the latest request are computed");
-        assertEquals(2, vm.computationsStarted());
+        assertEquals(List.of(0.1, 0.9), engine.calls, "only the running and the latest request are computed");
+        assertEquals(2, vm.computationsStarted() - startedBefore);
         assertEquals(0.9, onFx(() -> vm.computedSparsityProperty().get()));
         Model pruned = onFx(() -> vm.prunedProperty().get());
         assertEquals(0.9, pruned.kernelSparsity(), 0.001);
@@ -121,7 +127,6 @@ class PruneViewModelTest {
     @Test
     void undoRedoRecomputeAndANewModelResetsTheSlider() throws Exception {
         GatedEngine engine = new GatedEngine();
-        engine.gate.countDown();
         SimpleObjectProperty<ModelSession> session = new SimpleObjectProperty<>();
         PruneViewModel vm = onFx(() -> new PruneViewModel(engine, session, e -> { }));
         onFx(() -> session.set(demoSession(engine)));
@@ -140,7 +145,8 @@ class PruneViewModelTest {
         ModelSession fresh = demoSession(engine);
         onFx(() -> session.set(fresh));
         assertEquals(0.0, onFx(() -> vm.sparsityPercentProperty().get()));
-        assertEquals(fresh.model(), onFx(() -> vm.prunedProperty().get()));
+        waitUntil(() -> !vm.computingProperty().get());
+        assertEquals(0.0, onFx(() -> vm.prunedProperty().get()).kernelSparsity());
         assertEquals("100.00 %", onFx(() -> vm.accuracyTextProperty().get()));
         assertEquals(false, onFx(() -> vm.canUndoProperty().get()));
         vm.shutdown();
@@ -149,7 +155,6 @@ class PruneViewModelTest {
     @Test
     void designPointsGoThroughTheEngineAndCarryStructures() throws Exception {
         GatedEngine engine = new GatedEngine();
-        engine.gate.countDown();
         SimpleObjectProperty<ModelSession> session = new SimpleObjectProperty<>();
         List<String> dialogs = new CopyOnWriteArrayList<>();
         PruneViewModel vm = onFx(() -> new PruneViewModel(engine, session, dialogs::add));

