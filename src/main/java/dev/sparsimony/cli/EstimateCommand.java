@@ -3,6 +3,7 @@ package dev.sparsimony.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparsimony.engine.explore.DesignPointHardware;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
 import dev.sparsimony.engine.hardware.FpgaParams;
 import dev.sparsimony.engine.hardware.HardwareConfig;

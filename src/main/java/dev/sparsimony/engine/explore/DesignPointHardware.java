@@ -1,12 +1,9 @@
-package dev.sparsimony.cli;
+package dev.sparsimony.engine.explore;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparsimony.engine.data.Dataset;
-import dev.sparsimony.engine.explore.DesignPoint;
-import dev.sparsimony.engine.explore.DesignPointEvaluator;
-import dev.sparsimony.engine.explore.LayerSpec;
 import dev.sparsimony.engine.hardware.HardwareConfig;
 import dev.sparsimony.engine.hardware.LayerHwConfig;
 import dev.sparsimony.engine.model.Model;
@@ -21,27 +18,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code estimate --config POINT.json} with the compression engine's {@link DesignPoint}: the model is compressed
+ * A {@link DesignPoint} as hardware settings (used by {@code estimate --config POINT.json} and the GUI): the model is compressed
  * as the point says (pruning, quantization) and the point's fixed-point types and reuse factors become the
  * hardware settings (weights -&gt; weight_t, biases -&gt; bias_t, outputs -&gt; result_t, per layer where given).
  */
-final class DesignPointHardware {
+public final class DesignPointHardware {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    record Result(Model model, HardwareConfig config) {
+    /** The compressed model and the hardware settings the point implies. */
+    public record Result(Model model, HardwareConfig config) {
     }
 
     private DesignPointHardware() {
     }
 
     /** True when the JSON has design-point fields (otherwise it is the hardware override file). */
-    static boolean isDesignPoint(JsonNode root) {
+    public static boolean isDesignPoint(JsonNode root) {
         return root != null && root.isObject() && (root.has("prune") || root.has("weights") || root.has("outputs")
                 || root.has("biases") || root.has("depthShrink"));
     }
 
-    static Result apply(Path file, JsonNode root, Model model, HardwareConfig base) {
+    public static Result apply(Path file, JsonNode root, Model model, HardwareConfig base) {
         DesignPoint point;
         try {
             point = JSON.treeToValue(root, DesignPoint.class);
