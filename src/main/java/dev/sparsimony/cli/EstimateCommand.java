@@ -97,7 +97,7 @@ public final class EstimateCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (ModelException e) {
-            err.println("error: " + e.getMessage());
+            err.println("sparsimony: " + e.getMessage());
             err.flush();
             return 1;
         }

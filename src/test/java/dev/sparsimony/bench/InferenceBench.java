@@ -41,6 +41,8 @@ public class InferenceBench {
     float[] x;
     float[] out;
     float[] maskedKernel;
+    float[][] kernels;
+    float[][] biases;
 
     static Model mlp(Random r) {
         List<Node> nodes = new ArrayList<>();
@@ -77,6 +79,12 @@ public class InferenceBench {
         for (int i = 0; i < maskedKernel.length; i += 2) {
             maskedKernel[i] = 0f;
         }
+        kernels = new float[WIDTHS.length - 1][];
+        biases = new float[WIDTHS.length - 1][];
+        for (int i = 0; i < kernels.length; i++) {
+            kernels[i] = m.node("dense" + i).op().weights().get("kernel").data().clone();
+            biases[i] = m.node("dense" + i).op().weights().get("bias").data().clone();
+        }
     }
 
     @TearDown(Level.Trial)
@@ -99,6 +107,17 @@ public class InferenceBench {
         return out;
     }
 
+    /** A full design point as DesignPointEvaluator runs it: kernel and bias of every layer installed, then a pass. */
+    @Benchmark
+    public float[] setAllWeightsAndForward() {
+        for (int i = 0; i < kernels.length; i++) {
+            model.setWeight("dense" + i, "kernel", kernels[i]);
+            model.setWeight("dense" + i, "bias", biases[i]);
+        }
+        model.forward(x, SAMPLES, out);
+        return out;
+    }
+
     /**
      * CPU-time figure for shared machines, where JMH's wall-clock score mostly measures the load:
      * {@code java -cp target/test-classes:target/classes:$(cat cp.txt) dev.sparsimony.bench.InferenceBench}.
@@ -109,15 +128,21 @@ public class InferenceBench {
         b.setUp();
         for (int round = 0; round < 5; round++) {
             int reps = 200;
-            long cpu0 = tm.getCurrentThreadCpuTime();
-            long wall0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                b.forward();
+            for (boolean withWeights : new boolean[] {false, true}) {
+                long cpu0 = tm.getCurrentThreadCpuTime();
+                long wall0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    if (withWeights) {
+                        b.setAllWeightsAndForward();
+                    } else {
+                        b.forward();
+                    }
+                }
+                double cpuMs = (tm.getCurrentThreadCpuTime() - cpu0) / 1e6 / reps;
+                double wallMs = (System.nanoTime() - wall0) / 1e6 / reps;
+                System.out.printf("%s of %d samples: %.3f ms CPU (%.0f points/s per core), %.3f ms wall%n",
+                        withWeights ? "setWeight x8 + forward" : "forward", SAMPLES, cpuMs, 1000 / cpuMs, wallMs);
             }
-            double cpuMs = (tm.getCurrentThreadCpuTime() - cpu0) / 1e6 / reps;
-            double wallMs = (System.nanoTime() - wall0) / 1e6 / reps;
-            System.out.printf("forward of %d samples: %.3f ms CPU (%.0f points/s per core), %.3f ms wall%n",
-                    SAMPLES, cpuMs, 1000 / cpuMs, wallMs);
         }
         b.tearDown();
     }

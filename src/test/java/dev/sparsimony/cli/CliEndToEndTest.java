@@ -131,6 +131,24 @@ class CliEndToEndTest {
     }
 
     @Test
+    void labelsTheModelCannotOutputAreAnError() throws Exception {
+        Map<String, NpyArray> data = new LinkedHashMap<>();
+        data.put("x", NpyArray.ofFloats(Tensor.of(new float[] {1, 0, 0, 1}, 2, 2)));
+        data.put("y", NpyArray.ofInts(new int[] {0, 7}, 2));
+        Path bad = dir.resolve("badlabels.npz");
+        Npz.write(bad, data);
+        assertOneLineError(run("evaluate", modelDir.toString(), "--data", bad.toString()), "label 7");
+    }
+
+    @Test
+    void misspeltDesignPointFieldIsAnError() throws Exception {
+        Path point = dir.resolve("point.json");
+        Files.writeString(point, "{\"prune\": {\"granularity\": \"unstructured\", \"sparsty\": 0.5}}");
+        assertOneLineError(run("estimate", modelDir.toString(), "--target", "xcvu9p", "--config", point.toString()),
+                "sparsty");
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         Run r = run("info", "--bogus", modelDir.toString());
         assertEquals(2, r.code());

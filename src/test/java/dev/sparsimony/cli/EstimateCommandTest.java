@@ -105,15 +105,15 @@ class EstimateCommandTest {
 
     @Test
     void oneLineErrorsAndNonZeroExit() {
-        assertError(run(model.toString(), "--target", "xc9000"), "error: unknown device or target 'xc9000'; known: ");
+        assertError(run(model.toString(), "--target", "xc9000"), "sparsimony: unknown device or target 'xc9000'; known: ");
         assertError(run(model.toString(), "--target", "xcku115", "--reuse-factor", "0"),
-                "error: reuse factor must be at least 1, got 0");
+                "sparsimony: reuse factor must be at least 1, got 0");
         assertError(run(model.toString(), "--target", "xcku115", "--precision", "ap_fixed<40,6>"),
-                "error: precision 'ap_fixed<40,6>' is out of range: fixed-point width W must be in 1..32, got 40");
+                "sparsimony: precision 'ap_fixed<40,6>' is out of range: fixed-point width W must be in 1..32, got 40");
         assertError(run(model.toString(), "--target", "xcku115", "--strategy", "resource", "--reuse-factor", "7",
-                "--strict-reuse"), "error: reuse factor 7 is not valid for layer 'fc1' (16x64); nearest valid: 4 or 8");
-        assertError(run(dir.resolve("missing.onnx").toString(), "--target", "xcku115"), "error: model file not found");
-        assertError(run(model.toString(), "--target", "xcku115", "--clock", "-5"), "error: clock must be positive");
+                "--strict-reuse"), "sparsimony: reuse factor 7 is not valid for layer 'fc1' (16x64); nearest valid: 4 or 8");
+        assertError(run(dir.resolve("missing.onnx").toString(), "--target", "xcku115"), "sparsimony: model file not found");
+        assertError(run(model.toString(), "--target", "xcku115", "--clock", "-5"), "sparsimony: clock must be positive");
     }
 
     static void assertError(Run r, String prefix) {
@@ -165,7 +165,7 @@ class EstimateCommandTest {
         ProjectFormat.write(m, d);
         String conv = d.resolve(ProjectFormat.MANIFEST).toString();
         assertError(run(conv, "--target", "eie"),
-                "error: layer 'conv' (Conv2D) cannot be mapped to EIE: it accelerates fully connected layers only");
+                "sparsimony: layer 'conv' (Conv2D) cannot be mapped to EIE: it accelerates fully connected layers only");
         Path devices = dir.resolve("devices.json");
         Files.writeString(devices, "{\"devices\": [{\"name\": \"tiny\", \"dsp\": 2, \"bram18\": 1,"
                 + " \"lut\": 100, \"ff\": 100, \"source\": \"test\"}]}");

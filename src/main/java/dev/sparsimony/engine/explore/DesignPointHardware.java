@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class DesignPointHardware {
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true); // a misspelt field must not pass silently
 
     /** The compressed model and the hardware settings the point implies. */
     public record Result(Model model, HardwareConfig config) {

@@ -7,7 +7,7 @@ import java.util.Map;
  * ("l1", "l2", "bn-gamma"), and the selection: "layer" (every layer at {@code sparsity}), "global" (one ranking
  * across layers, {@code sparsity} of all prunable weights) or "knapsack" (keep the most important structures within
  * {@code budgets}: resource name -&gt; maximum kept, absolute, or a fraction of the unpruned total when
- * {@code relativeBudgets}; solver "dp", "greedy", "ojalgo" or null for automatic).
+ * {@code relativeBudgets}; solver "dp", "greedy", "mip" (alias "ojalgo") or null for automatic).
  */
 public record PruneSpec(String granularity, Map<String, Double> params, String importance, String selection,
                         Double sparsity, Map<String, Double> budgets, Boolean relativeBudgets, String solver) {

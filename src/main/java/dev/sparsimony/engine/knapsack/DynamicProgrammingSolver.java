@@ -31,7 +31,7 @@ public final class DynamicProgrammingSolver implements KnapsackSolver {
     public boolean[] solve(KnapsackProblem p) {
         if (p.resources() != 1) {
             throw new ModelException("the dynamic-programming knapsack solver handles exactly one budget, got "
-                    + p.resources() + " (use greedy or ojalgo)");
+                    + p.resources() + " (use greedy or mip)");
         }
         int n = p.items();
         double[] cost = p.costs()[0];

@@ -18,7 +18,17 @@ public final class Evaluator {
                     + " compare against the original model instead (fidelity)");
         }
         Tensor out = Inference.predict(model, data.x());
-        return Quality.accuracy(Accuracy.top1(out.data(), classes(out), data.labels()), data.size());
+        int classes = classes(out);
+        // a label the model cannot output means data and model do not belong together: say so, not "0 %"
+        int allowed = Math.max(classes, 2);
+        for (int i = 0; i < data.labels().length; i++) {
+            int l = data.labels()[i];
+            if (l < 0 || l >= allowed) {
+                throw new ModelException("data '" + data.name() + "' sample " + i + " has label " + l
+                        + ", but the model has only " + allowed + " classes (0.." + (allowed - 1) + ")");
+            }
+        }
+        return Quality.accuracy(Accuracy.top1(out.data(), classes, data.labels()), data.size());
     }
 
     /** Accuracy of the candidate when the data has labels, else its fidelity to the reference model. */

@@ -164,7 +164,7 @@ class DesignPointEvaluatorTest {
         DesignResult r = ev.evaluate(p);
         assertTrue(r.params() <= 1000 && r.params() >= 990, "kept " + r.params());
         DesignPoint two = DesignPoint.of(PruneSpec.knapsack("columns", null, "l2",
-                Map.of("params", 0.5, "MACs", 0.4), true, "ojalgo"));
+                Map.of("params", 0.5, "MACs", 0.4), true, "mip"));
         DesignResult r2 = ev.evaluate(two);
         assertTrue(r2.params() <= 0.4 * 4256 + 1e-9, "kept " + r2.params());
         DesignPoint greedy = DesignPoint.of(PruneSpec.knapsack("rows", null, "l2",
