@@ -60,6 +60,8 @@ public final class HardwareViewModel {
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
     private final ReadOnlyStringWrapper dspText = new ReadOnlyStringWrapper(this, "dspText", "–");
 
+    private boolean shutDown;
+
     public HardwareViewModel(EngineGateway engine, PruneViewModel prune) {
         this.engine = engine;
         this.prune = prune;
@@ -84,6 +86,9 @@ public final class HardwareViewModel {
     }
 
     private void schedule() {
+        if (shutDown) {
+            return; // e.g. the device catalogue arriving after the window closed
+        }
         Model model = prune.prunedProperty().get();
         Device d = devices.stream().filter(x -> x.name().equals(device.get())).findFirst().orElse(null);
         if (model == null || d == null) {
@@ -192,6 +197,7 @@ public final class HardwareViewModel {
     }
 
     public void shutdown() {
+        shutDown = true;
         runner.shutdown();
     }
 }
