@@ -38,6 +38,18 @@ public final class Importances {
         return f.get();
     }
 
+    /** Sum over each structure of |w| (or w^2 when {@code squares}); weights in no structure are skipped. */
+    static double[] perStructure(float[] w, StructureMap map, boolean squares) {
+        double[] s = new double[map.count()];
+        int[] of = map.structureOf();
+        for (int i = 0; i < w.length; i++) {
+            if (of[i] >= 0) {
+                s[of[i]] += squares ? (double) w[i] * w[i] : Math.abs(w[i]);
+            }
+        }
+        return s;
+    }
+
     /** L1 norm of the structure's weights (sum |w|); magnitude for single weights. */
     public static final class L1 implements Importance {
         @Override
@@ -47,14 +59,7 @@ public final class Importances {
 
         @Override
         public double[] scores(Node layer, float[] w, StructureMap map, LayerContext ctx) {
-            double[] s = new double[map.count()];
-            int[] of = map.structureOf();
-            for (int i = 0; i < w.length; i++) {
-                if (of[i] >= 0) {
-                    s[of[i]] += Math.abs(w[i]);
-                }
-            }
-            return s;
+            return perStructure(w, map, false);
         }
     }
 
@@ -67,13 +72,7 @@ public final class Importances {
 
         @Override
         public double[] scores(Node layer, float[] w, StructureMap map, LayerContext ctx) {
-            double[] s = new double[map.count()];
-            int[] of = map.structureOf();
-            for (int i = 0; i < w.length; i++) {
-                if (of[i] >= 0) {
-                    s[of[i]] += (double) w[i] * w[i];
-                }
-            }
+            double[] s = perStructure(w, map, true);
             for (int i = 0; i < s.length; i++) {
                 s[i] = Math.sqrt(s[i]);
             }

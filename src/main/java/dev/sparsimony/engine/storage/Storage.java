@@ -71,23 +71,41 @@ public final class Storage {
 
     /** The gaps (zeros before each stored entry) of relative indexing, padding entries included. */
     public static int[] relativeIndexGaps(float[] w, int indexBits) {
+        int[] gaps = new int[(int) relativeIndexEntries(w, indexBits)];
+        relativeIndexEncode(w, indexBits, gaps, null);
+        return gaps;
+    }
+
+    /**
+     * The one walk of relative indexing (EIE): for each stored entry its gap and its value; a gap that does not fit
+     * the index width is bridged by padding entries of gap 2^bits - 1 and value 0. Either output may be null.
+     */
+    private static void relativeIndexEncode(float[] w, int indexBits, int[] gaps, float[] values) {
         long span = 1L << indexBits;
-        int[] out = new int[(int) relativeIndexEntries(w, indexBits)];
         int k = 0;
         long gap = 0;
         for (float v : w) {
             if (v == 0) {
                 gap++;
             } else {
-                while (gap >= span) {
-                    out[k++] = (int) (span - 1);
-                    gap -= span;
+                for (; gap >= span; gap -= span, k++) {
+                    if (gaps != null) {
+                        gaps[k] = (int) (span - 1);
+                    }
+                    if (values != null) {
+                        values[k] = 0f;
+                    }
                 }
-                out[k++] = (int) gap;
+                if (gaps != null) {
+                    gaps[k] = (int) gap;
+                }
+                if (values != null) {
+                    values[k] = v;
+                }
+                k++;
                 gap = 0;
             }
         }
-        return out;
     }
 
     /**
@@ -96,43 +114,17 @@ public final class Storage {
      */
     public static long huffmanBits(float[] w, int indexBits, long codebookBits) {
         checkWidth(indexBits, "relative index width");
+        int n = (int) relativeIndexEntries(w, indexBits);
+        int[] gaps = new int[n];
+        float[] values = new float[n];
+        relativeIndexEncode(w, indexBits, gaps, values);
         if (indexBits > 16) {
-            int[] gaps = relativeIndexGaps(w, indexBits);
-            float[] vals = new float[gaps.length];
-            int j = 0;
-            long g = 0;
-            for (float v : w) {
-                if (v == 0) {
-                    g++;
-                } else {
-                    for (; g >= 1L << indexBits; g -= 1L << indexBits) {
-                        vals[j++] = 0f;
-                    }
-                    vals[j++] = v;
-                    g = 0;
-                }
-            }
-            return Huffman.encodedBits(vals) + Huffman.encodedBits(gaps) + codebookBits;
+            return Huffman.encodedBits(values) + Huffman.encodedBits(gaps) + codebookBits;
         }
-        // one scan: the stored values (padding zeros included) and a frequency table of the gaps
-        int span = 1 << indexBits;
-        long[] gapFreq = new long[span];
-        float[] values = new float[(int) relativeIndexEntries(w, indexBits)];
-        int k = 0;
-        long gap = 0;
-        for (float v : w) {
-            if (v == 0) {
-                gap++;
-            } else {
-                while (gap >= (1L << indexBits)) {
-                    values[k++] = 0f;
-                    gapFreq[span - 1]++;
-                    gap -= 1L << indexBits;
-                }
-                values[k++] = v;
-                gapFreq[(int) gap]++;
-                gap = 0;
-            }
+        // narrow indices: a frequency table of the gaps is cheaper than counting distinct symbols
+        long[] gapFreq = new long[1 << indexBits];
+        for (int g : gaps) {
+            gapFreq[g]++;
         }
         return Huffman.encodedBits(values) + Huffman.encodedBits(gapFreq) + codebookBits;
     }
