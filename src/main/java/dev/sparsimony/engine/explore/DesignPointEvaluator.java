@@ -3,7 +3,6 @@ package dev.sparsimony.engine.explore;
 import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.infer.CompiledModel;
 import dev.sparsimony.engine.infer.OutputTransform;
-import dev.sparsimony.engine.infer.kernels.NdUtil;
 import dev.sparsimony.engine.knapsack.KnapsackProblem;
 import dev.sparsimony.engine.knapsack.KnapsackSolvers;
 import dev.sparsimony.engine.metric.Accuracy;
@@ -526,40 +525,17 @@ public final class DesignPointEvaluator implements AutoCloseable {
 
     // ------------------------------------------------------------------ measuring
 
-    /**
-     * In-place ap_fixed rounding of a node output, streamed through a small re-used float[] (4096 values, so the
-     * quantizer's passes stay in the L1 cache): bulk get, quantize, bulk put.
-     */
-    static final class QuantizeOutput implements OutputTransform {
-        private static final int CHUNK = 4096;
+    /** In-place ap_fixed rounding of a node output, run on the heap chunks {@link CompiledModel} streams. */
+    static final class QuantizeOutput implements OutputTransform.Elementwise {
         final Quantizer q;
-        final float[] buf = new float[CHUNK];
-        float[] whole = new float[0];
 
         QuantizeOutput(FixedPoint t) {
             q = new Quantizer(t);
         }
 
         @Override
-        public void apply(INDArray out) {
-            int len = Math.toIntExact(out.length());
-            if (NdUtil.isDense(out) && out.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
-                java.nio.FloatBuffer nb = NdUtil.nio(out);
-                int base = NdUtil.base(out);
-                for (int off = 0; off < len; off += CHUNK) {
-                    int c = Math.min(CHUNK, len - off);
-                    nb.get(base + off, buf, 0, c);
-                    q.quantize(buf, 0, c);
-                    nb.put(base + off, buf, 0, c);
-                }
-                return;
-            }
-            if (whole.length < len) {
-                whole = new float[len];
-            }
-            NdUtil.copyOut(out, whole, 0);
-            q.quantize(whole, 0, len);
-            NdUtil.copyIn(whole, 0, len, out);
+        public void apply(float[] buf, int from, int to) {
+            q.quantize(buf, from, to);
         }
     }
 
@@ -592,18 +568,8 @@ public final class DesignPointEvaluator implements AutoCloseable {
     }
 
     private void forwardAll(CompiledModel cm, float[] out, int outSize) {
-        int in = cm.inputSize();
-        if (n == batch) {
-            cm.forward(x, n, out);
-            return;
-        }
-        float[] xb = new float[batch * in];
-        float[] ob = new float[batch * outSize];
         for (int s = 0; s < n; s += batch) {
-            int m = Math.min(batch, n - s);
-            System.arraycopy(x, s * in, xb, 0, m * in);
-            cm.forward(xb, m, ob);
-            System.arraycopy(ob, 0, out, s * outSize, m * outSize);
+            cm.forward(x, s, Math.min(batch, n - s), out, s);
         }
     }
 

@@ -194,12 +194,24 @@ public final class CompiledModel implements AutoCloseable {
 
     /** As {@link #forward(float[], int)} but writes into {@code out} (at least n * outputSize long). */
     public void forward(float[] x, int n, float[] out) {
-        Plan p = execute(x, n, null, null);
-        if (out.length < n * outputSize) {
-            throw new IllegalArgumentException("output array holds " + out.length + " values, needs " + n * outputSize);
+        forward(x, 0, n, out, 0);
+    }
+
+    /**
+     * Runs samples {@code [first, first + n)} of {@code x} and writes their outputs to {@code out} from sample
+     * {@code outFirst} on: the form for evaluating a large data set in cache-sized tiles without copying it.
+     */
+    public void forward(float[] x, int first, int n, float[] out, int outFirst) {
+        if (first < 0 || outFirst < 0) {
+            throw new IllegalArgumentException("sample offsets must be non-negative, got " + first + ", " + outFirst);
         }
+        if (out.length < (long) (outFirst + n) * outputSize) {
+            throw new IllegalArgumentException("output array holds " + out.length + " values, needs "
+                    + (long) (outFirst + n) * outputSize);
+        }
+        Plan p = execute(x, Math.multiplyExact(first, inputSize), n, null, null);
         if (n > 0) {
-            NdUtil.copyOut(p.value(model.outputs().get(0)), out, 0);
+            NdUtil.copyOut(p.value(model.outputs().get(0)), out, outFirst * outputSize);
         }
     }
 
@@ -230,28 +242,67 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     private Plan execute(float[] x, int n, boolean[] want, Map<String, float[]> captured) {
+        return execute(x, 0, n, want, captured);
+    }
+
+    private Plan execute(float[] x, int xOffset, int n, boolean[] want, Map<String, float[]> captured) {
         checkOpen();
         if (n < 0 || n > batchSize) {
             throw new IllegalArgumentException("n must be in 0.." + batchSize + ", got " + n);
         }
-        if (x.length < (long) n * inputSize) {
+        if (x.length - (long) xOffset < (long) n * inputSize) {
             throw new IllegalArgumentException("input holds " + x.length + " values, needs " + n * inputSize);
         }
         if (n == 0) {
             return null;
         }
         Plan p = planFor(n);
-        NdUtil.copyIn(x, 0, n * inputSize, p.value(inputName));
+        NdUtil.copyIn(x, xOffset, n * inputSize, p.value(inputName));
         for (int i = 0; i < p.nodeCount(); i++) {
             p.run(i);
-            if (transforms[i] != null) {
+            if (transforms[i] == null) {
+                capture(p, i, want, captured);
+                continue;
+            }
+            if (!(transforms[i] instanceof OutputTransform.Elementwise)) {
                 transforms[i].apply(p.output(i));
+                capture(p, i, want, captured);
+                continue;
             }
-            if (want != null && want[i]) {
-                captured.put(model.nodes().get(i).name(), NdUtil.toFloats(p.output(i)));
+            // one pass over heap chunks for this transform and the in-place element-wise nodes right after it
+            int last = i;
+            while (last + 1 < p.nodeCount() && (want == null || !want[last]) && p.fusesWithPrevious(last + 1)
+                    && (transforms[last + 1] == null || transforms[last + 1] instanceof OutputTransform.Elementwise)) {
+                last++;
             }
+            if (last == i) {
+                transforms[i].apply(p.output(i));
+            } else {
+                int first = i;
+                int end = last;
+                NdUtil.streamInPlace(p.output(i), (buf, from, to) -> {
+                    for (int k = first; k <= end; k++) {
+                        if (k > first) {
+                            p.elementwise(k).apply(buf, from, to);
+                        }
+                        if (transforms[k] != null) {
+                            ((OutputTransform.Elementwise) transforms[k]).apply(buf, from, to);
+                        }
+                    }
+                });
+            }
+            for (int k = i; k <= last; k++) {
+                capture(p, k, want, captured);
+            }
+            i = last;
         }
         return p;
+    }
+
+    private void capture(Plan p, int i, boolean[] want, Map<String, float[]> captured) {
+        if (want != null && want[i]) {
+            captured.put(model.nodes().get(i).name(), NdUtil.toFloats(p.output(i)));
+        }
     }
 
     Plan planFor(int n) {

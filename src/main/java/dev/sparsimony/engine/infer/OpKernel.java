@@ -50,6 +50,15 @@ public interface OpKernel<O extends Op> {
     }
 
     /**
+     * A step that is an element-wise function of input 0 ({@link #apply} gives it on a heap run, in place). When
+     * the step also runs in place, {@link CompiledModel} may fuse it with the output transform of the node before
+     * it, so that both happen in one pass over a small heap chunk.
+     */
+    interface ElementwiseStep extends Step {
+        void apply(float[] buf, int from, int to);
+    }
+
+    /**
      * Buffers of one node.
      *
      * @param weights the op's named weights as INDArrays of the IR shape (same buffers across calls; they are

@@ -1,5 +1,6 @@
 package dev.sparsimony.engine.infer;
 
+import dev.sparsimony.engine.infer.kernels.NdUtil;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,4 +15,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @FunctionalInterface
 public interface OutputTransform {
     void apply(INDArray output);
+
+    /**
+     * An element-wise transform that can run on a heap copy of any run of the output ({@code buf[from, to)}, in
+     * place). {@link CompiledModel} then streams the output through one small heap buffer once for this transform
+     * and the element-wise nodes after it (e.g. quantize, ReLU), instead of one pass each.
+     */
+    interface Elementwise extends OutputTransform {
+        void apply(float[] buf, int from, int to);
+
+        @Override
+        default void apply(INDArray output) {
+            NdUtil.streamInPlace(output, this::apply);
+        }
+    }
 }

@@ -146,6 +146,19 @@ final class Plan {
         return shapes.get(name).clone();
     }
 
+    /**
+     * True when node i is an element-wise step that runs in place on the output of node i - 1 (its only input),
+     * so the two can share one pass over the buffer.
+     */
+    boolean fusesWithPrevious(int i) {
+        return i > 0 && steps[i] instanceof OpKernel.ElementwiseStep && outputs[i] == outputs[i - 1]
+                && nodes[i].inputs().size() == 1 && nodes[i].inputs().get(0).equals(nodes[i - 1].name());
+    }
+
+    OpKernel.ElementwiseStep elementwise(int i) {
+        return (OpKernel.ElementwiseStep) steps[i];
+    }
+
     void weightsChanged(int nodeIndex) {
         steps[nodeIndex].weightsChanged();
     }

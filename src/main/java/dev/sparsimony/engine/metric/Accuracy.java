@@ -42,8 +42,21 @@ public final class Accuracy {
             float v = outputs[off];
             return Float.isNaN(v) ? -1 : v > 0.5f ? 1 : 0;
         }
-        int best = -1;
-        float bestV = Float.NEGATIVE_INFINITY;
+        // first element as the running maximum, selects instead of branches (the comparisons are unpredictable);
+        // a NaN first element leaves bestV NaN, and that rare row takes the exact loop below
+        int best = 0;
+        float bestV = outputs[off];
+        for (int c = 1; c < classes; c++) {
+            float v = outputs[off + c];
+            boolean greater = v > bestV;
+            best = greater ? c : best;
+            bestV = greater ? v : bestV;
+        }
+        if (bestV == bestV) {
+            return best;
+        }
+        best = -1;
+        bestV = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
             float v = outputs[off + c];
             if (v > bestV || (best < 0 && v == bestV)) {

@@ -136,12 +136,39 @@ public final class Quantizer {
     private static final float BIG = 0x1p126f;
 
     /**
-     * Fast path for W &lt;= 23, written with float add/sub/mul/min/max only so that C2 vectorises it (no int
+     * The largest |x| for which {@link #quantizeInRange} applies: x·2^F plus the rounding offset stays inside
+     * [qmin, qmax] (so no overflow mode matters) and inside the float path's exactness guard 2^21. Zero when the
+     * type is unsigned (negative inputs need the overflow mode) or too wide for the float path.
+     */
+    public double inRangeLimit() {
+        if (!type.signed() || type.width() > 23) {
+            return 0;
+        }
+        return Math.min(qmax - 1, 0x1p21) * lsb;
+    }
+
+    /**
+     * Quantizes {@code a[from, to)} in place, for callers that have proved every value finite with
+     * |x| &lt; {@link #inRangeLimit()} (e.g. from an interval bound of a layer's output): the same results as
+     * {@link #quantize(float[], int, int)} without its scan of the values.
+     */
+    public void quantizeInRange(float[] a, int from, int to) {
+        if (inRangeLimit() == 0) {
+            quantize(a, from, to);
+            return;
+        }
+        roundInRange(a, from, to);
+    }
+
+    /**
+     * Fast path for W &lt;= 23, written with float add/sub/mul/min/abs only so that C2 vectorises it (no int
      * conversion, no data-dependent branch): s = x·2^F (exact); rne(s) by the 1.5·2^23 magic addition;
-     * floor(s) = rne(s) - [rne(s) &gt; s], the indicator computed as min(max((rne(s) - s)·2^252, 0), 1) (any
-     * positive difference is at least 2^-149, so it saturates to 1); SAT by min/max; WRAP by
+     * floor(s) = rne(s) - [rne(s) &gt; s], the indicator computed as min((d + |d|)·2^252, 1) with d = rne(s) - s
+     * (any positive difference is at least 2^-149, so it saturates to 1); SAT by min/max; WRAP by
      * q - 2^W·floor((q - qmin)/2^W). Every step is exact while |s| &lt; 2^21, which a pre-pass (max |x|) checks; NaN,
      * infinities and larger values send the array to the exact double path. Results equal {@link #quantize(double)}.
+     * Values already known to lie in range take loops without the overflow step (Java's Math.min/max cost about
+     * four vector instructions each, because of their NaN and signed-zero rules).
      */
     private void quantizeFloat(float[] a, int from, int to) {
         final float sc = (float) scale;
@@ -149,7 +176,6 @@ public final class Quantizer {
         final float lo = (float) qmin;
         final float hi = (float) qmax;
         final FixedPoint.Rounding rounding = type.rounding();
-        final boolean conv = rounding == FixedPoint.Rounding.CONVERGENT;
         final float off = rounding == FixedPoint.Rounding.ROUND_HALF_UP ? 0.5f : 0f;
         // One pre-pass in the common case: every |s| + 1 within qmax (so no overflow; qmax < |qmin| for signed
         // types) also satisfies the exactness guard |s| < 2^21. Otherwise check the guard alone.
@@ -160,34 +186,66 @@ public final class Quantizer {
             quantizeDouble(a, from, to);
             return;
         }
-        inRange = inRange && (type.signed() || isNonNegative(a, from, to));
-        // one fused pass per case (the array is read and written once)
-        final boolean wrap = !inRange && type.overflow() == FixedPoint.Overflow.WRAP;
-        final float cl = inRange ? -Float.MAX_VALUE : lo; // SAT clamp bounds (no-op when in range or wrapping)
-        final float ch = inRange ? Float.MAX_VALUE : hi;
-        if (wrap) {
+        if (inRange && (type.signed() || isNonNegative(a, from, to))) {
+            roundInRange(a, from, to);
+            return;
+        }
+        if (type.overflow() == FixedPoint.Overflow.WRAP) {
             final float mod = (float) modulus;
             final float inv = (float) (1.0 / modulus);
+            final boolean conv = rounding == FixedPoint.Rounding.CONVERGENT;
             for (int i = from; i < to; i++) {
                 float s = a[i] * sc + off;
                 float r = (s + MAGIC) - MAGIC;
-                float q = conv ? r : r - Math.min(Math.max((r - s) * BIG * BIG, 0f), 1f);
+                float d = r - s;
+                float q = conv ? r : r - Math.min((d + Math.abs(d)) * BIG * BIG, 1f);
                 float x = (q - lo) * inv;
                 float rx = (x + MAGIC) - MAGIC;
-                float fx = rx - Math.min(Math.max((rx - x) * BIG * BIG, 0f), 1f);
+                float dx = rx - x;
+                float fx = rx - Math.min((dx + Math.abs(dx)) * BIG * BIG, 1f);
                 a[i] = (q - fx * mod) * ls + 0f;
             }
-        } else if (conv) {
+        } else if (rounding == FixedPoint.Rounding.CONVERGENT) {
             for (int i = from; i < to; i++) {
                 float r = (a[i] * sc + MAGIC) - MAGIC;
-                a[i] = Math.min(Math.max(r, cl), ch) * ls + 0f;
+                a[i] = Math.min(Math.max(r, lo), hi) * ls + 0f;
             }
         } else {
             for (int i = from; i < to; i++) {
                 float s = a[i] * sc + off;
                 float r = (s + MAGIC) - MAGIC;
-                float q = r - Math.min(Math.max((r - s) * BIG * BIG, 0f), 1f);
-                a[i] = Math.min(Math.max(q, cl), ch) * ls + 0f;
+                float d = r - s;
+                float q = r - Math.min((d + Math.abs(d)) * BIG * BIG, 1f);
+                a[i] = Math.min(Math.max(q, lo), hi) * ls + 0f;
+            }
+        }
+    }
+
+    /** Rounding only: every value is finite and its rounded scaled value lies in [qmin, qmax] below 2^21. */
+    private void roundInRange(float[] a, int from, int to) {
+        final float sc = (float) scale;
+        final float ls = (float) lsb;
+        switch (type.rounding()) {
+            case CONVERGENT -> {
+                for (int i = from; i < to; i++) {
+                    a[i] = ((a[i] * sc + MAGIC) - MAGIC) * ls + 0f;
+                }
+            }
+            case ROUND_HALF_UP -> {
+                for (int i = from; i < to; i++) {
+                    float s = a[i] * sc + 0.5f;
+                    float r = (s + MAGIC) - MAGIC;
+                    float d = r - s;
+                    a[i] = (r - Math.min((d + Math.abs(d)) * BIG * BIG, 1f)) * ls + 0f;
+                }
+            }
+            case TRUNCATE -> {
+                for (int i = from; i < to; i++) {
+                    float s = a[i] * sc;
+                    float r = (s + MAGIC) - MAGIC;
+                    float d = r - s;
+                    a[i] = (r - Math.min((d + Math.abs(d)) * BIG * BIG, 1f)) * ls + 0f;
+                }
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.sparsimony.engine.storage;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * Huffman code lengths from symbol frequencies (Huffman 1952; Deep Compression stage 3 codes the quantized weights
@@ -13,55 +12,86 @@ public final class Huffman {
     private Huffman() {
     }
 
-    /** Code length in bits of every symbol (frequencies must be non-negative; zero-frequency symbols get 0). */
+    /**
+     * Code length in bits of every symbol (frequencies must be non-negative; zero-frequency symbols get 0).
+     *
+     * <p>Van Leeuwen's two-queue construction (1976): leaves sorted by (frequency, symbol), internal nodes queued in
+     * the order they are made, which is already by weight. Taking the leaf on equal weights, and the earlier node
+     * within a queue, merges exactly the nodes a priority queue ordered by (weight, node id) would, so the lengths
+     * are the same; it only avoids the queue's object per node (this runs once per layer and design point).
+     */
     public static int[] codeLengths(long[] freq) {
         int n = freq.length;
         int[] len = new int[n];
-        // nodes 0..n-1 are leaves, n.. internal; parent links give depths
-        int[] parent = new int[2 * n];
-        long[] weight = new long[2 * n];
-        PriorityQueue<long[]> pq = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
-                : Long.compare(a[1], b[1]));
         int used = 0;
-        for (int i = 0; i < n; i++) {
-            if (freq[i] > 0) {
-                pq.add(new long[] {freq[i], i});
-                weight[i] = freq[i];
+        boolean narrow = true;
+        for (long f : freq) {
+            if (f < 0) {
+                throw new IllegalArgumentException("negative frequency " + f);
+            }
+            if (f > 0) {
                 used++;
+                narrow &= f <= Integer.MAX_VALUE;
             }
         }
-        if (used == 0) {
-            return len;
-        }
-        if (used == 1) {
+        if (used <= 1) {
             for (int i = 0; i < n; i++) {
-                if (freq[i] > 0) {
-                    len[i] = 1;
-                }
+                len[i] = freq[i] > 0 ? 1 : 0;
             }
             return len;
         }
-        int next = n;
-        while (pq.size() > 1) {
-            long[] a = pq.poll();
-            long[] b = pq.poll();
-            weight[next] = a[0] + b[0];
-            parent[(int) a[1]] = next;
-            parent[(int) b[1]] = next;
-            pq.add(new long[] {weight[next], next});
-            next++;
+        int[] leaf = sortedLeaves(freq, used, narrow);
+        // node ids: leaves 0..used-1 (in sorted order), internal nodes used.. in creation order
+        long[] weight = new long[2 * used - 1];
+        int[] parent = new int[2 * used - 1];
+        for (int i = 0; i < used; i++) {
+            weight[i] = freq[leaf[i]];
         }
-        int root = next - 1;
-        int[] depth = new int[2 * n];
-        for (int v = root - 1; v >= n; v--) {
+        int nextLeaf = 0;
+        int nextInternal = used;
+        int made = used;
+        while (made < 2 * used - 1) {
+            int a = nextLeaf < used && (nextInternal == made || weight[nextLeaf] <= weight[nextInternal])
+                    ? nextLeaf++ : nextInternal++;
+            int b = nextLeaf < used && (nextInternal == made || weight[nextLeaf] <= weight[nextInternal])
+                    ? nextLeaf++ : nextInternal++;
+            weight[made] = weight[a] + weight[b];
+            parent[a] = made;
+            parent[b] = made;
+            made++;
+        }
+        int root = made - 1;
+        int[] depth = new int[made];
+        for (int v = root - 1; v >= used; v--) {
             depth[v] = depth[parent[v]] + 1;
         }
-        for (int i = 0; i < n; i++) {
-            if (freq[i] > 0) {
-                len[i] = depth[parent[i]] + 1;
-            }
+        for (int i = 0; i < used; i++) {
+            len[leaf[i]] = depth[parent[i]] + 1;
         }
         return len;
+    }
+
+    /** Symbols with a non-zero frequency, sorted by (frequency, symbol). */
+    private static int[] sortedLeaves(long[] freq, int used, boolean narrow) {
+        int n = freq.length;
+        if (narrow) {
+            long[] key = new long[used]; // frequency in the high word, symbol in the low: one primitive sort
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (freq[i] > 0) {
+                    key[k++] = freq[i] << 32 | i;
+                }
+            }
+            java.util.Arrays.sort(key);
+            int[] leaf = new int[used];
+            for (int i = 0; i < used; i++) {
+                leaf[i] = (int) key[i];
+            }
+            return leaf;
+        }
+        return java.util.stream.IntStream.range(0, n).filter(i -> freq[i] > 0).boxed()
+                .sorted((x, y) -> freq[x] != freq[y] ? Long.compare(freq[x], freq[y]) : Integer.compare(x, y))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /** Total coded size in bits: sum over symbols of frequency * code length. */

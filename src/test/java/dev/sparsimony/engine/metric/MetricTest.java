@@ -34,6 +34,25 @@ class MetricTest {
     }
 
     @Test
+    void predictedIsTheFirstComparableMaximum() {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        float[][] rows = {
+            {nan, 0.2f, 0.5f, 0.5f}, // NaN first: skipped -> 2
+            {0.1f, nan, 0.3f, nan}, // NaN inside -> 2
+            {-inf, -inf, -inf, -inf}, // all -inf -> 0
+            {nan, nan, nan, nan}, // nothing comparable -> -1
+            {nan, -inf, -inf, 0f}, // -> 3
+            {inf, inf, 1f, 2f}, // tie at +inf -> 0
+            {-0f, 0f, 0f, -1f}, // -0 == 0 -> first (0)
+        };
+        int[] expected = {2, 2, 0, -1, 3, 0, 0};
+        for (int r = 0; r < rows.length; r++) {
+            assertEquals(expected[r], Accuracy.predicted(rows[r], 0, 4), "row " + r);
+        }
+    }
+
+    @Test
     void singleOutputColumnIsABinaryClassifier() {
         assertEquals(1.0, Accuracy.top1(new float[] {0.9f, 0.1f}, 1, new int[] {1, 0}), 1e-12);
     }

@@ -91,6 +91,40 @@ public final class NdUtil {
         float apply(float x);
     }
 
+    /** An in-place operation on a run {@code buf[from, to)} of a heap array. */
+    @FunctionalInterface
+    public interface RunOp {
+        void apply(float[] buf, int from, int to);
+    }
+
+    /** Floats per heap chunk of {@link #streamInPlace}: 16 KB, so the chunk stays in the L1 cache. */
+    public static final int CHUNK = 1 << 12;
+
+    private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
+
+    /**
+     * Applies {@code op} to every element of a dense array in place, through one re-used heap chunk: bulk get,
+     * op, bulk put. Java loops on a heap array vectorise; element-wise access to the native buffer does not.
+     */
+    public static void streamInPlace(INDArray a, RunOp op) {
+        int len = Math.toIntExact(a.length());
+        if (!isDense(a)) {
+            float[] all = toFloats(a);
+            op.apply(all, 0, len);
+            copyIn(all, 0, len, a);
+            return;
+        }
+        FloatBuffer nb = nio(a);
+        int base = base(a);
+        float[] buf = CHUNKS.get();
+        for (int off = 0; off < len; off += CHUNK) {
+            int c = Math.min(CHUNK, len - off);
+            nb.get(base + off, buf, 0, c);
+            op.apply(buf, 0, c);
+            nb.put(base + off, buf, 0, c);
+        }
+    }
+
     /** out[i] = f(in[i]) over dense arrays of equal length (in may be out). */
     public static void map(INDArray in, INDArray out, FloatOp f) {
         FloatBuffer bi = nio(in);
