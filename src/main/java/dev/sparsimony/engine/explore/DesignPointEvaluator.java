@@ -3,6 +3,7 @@ package dev.sparsimony.engine.explore;
 import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.infer.CompiledModel;
 import dev.sparsimony.engine.infer.OutputTransform;
+import dev.sparsimony.engine.infer.kernels.Sgemm;
 import dev.sparsimony.engine.knapsack.KnapsackProblem;
 import dev.sparsimony.engine.knapsack.KnapsackSolvers;
 import dev.sparsimony.engine.metric.Accuracy;
@@ -528,14 +529,27 @@ public final class DesignPointEvaluator implements AutoCloseable {
     /** In-place ap_fixed rounding of a node output, run on the heap chunks {@link CompiledModel} streams. */
     static final class QuantizeOutput implements OutputTransform.Elementwise {
         final Quantizer q;
+        final float limit;
+        /** Whether the output being streamed is known finite and inside the type (no scan per run needed). */
+        boolean inRange;
 
         QuantizeOutput(FixedPoint t) {
             q = new Quantizer(t);
+            limit = (float) q.inRangeLimit();
+        }
+
+        @Override
+        public void begin(INDArray output) {
+            inRange = limit > 0 && Sgemm.allFiniteBelow(output, limit);
         }
 
         @Override
         public void apply(float[] buf, int from, int to) {
-            q.quantize(buf, from, to);
+            if (inRange) {
+                q.quantizeInRange(buf, from, to);
+            } else {
+                q.quantize(buf, from, to);
+            }
         }
     }
 

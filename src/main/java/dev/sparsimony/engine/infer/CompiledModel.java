@@ -269,25 +269,24 @@ public final class CompiledModel implements AutoCloseable {
                 capture(p, i, want, captured);
                 continue;
             }
-            // one pass over heap chunks for this transform and the in-place element-wise nodes right after it
+            // one pass over heap chunks for this transform and the in-place element-wise nodes right after it (up
+            // to the next node with a transform of its own, whose begin() must see the values before streaming)
             int last = i;
             while (last + 1 < p.nodeCount() && (want == null || !want[last]) && p.fusesWithPrevious(last + 1)
-                    && (transforms[last + 1] == null || transforms[last + 1] instanceof OutputTransform.Elementwise)) {
+                    && transforms[last + 1] == null) {
                 last++;
             }
+            OutputTransform.Elementwise t = (OutputTransform.Elementwise) transforms[i];
             if (last == i) {
-                transforms[i].apply(p.output(i));
+                t.apply(p.output(i));
             } else {
                 int first = i;
                 int end = last;
+                t.begin(p.output(i));
                 NdUtil.streamInPlace(p.output(i), (buf, from, to) -> {
-                    for (int k = first; k <= end; k++) {
-                        if (k > first) {
-                            p.elementwise(k).apply(buf, from, to);
-                        }
-                        if (transforms[k] != null) {
-                            ((OutputTransform.Elementwise) transforms[k]).apply(buf, from, to);
-                        }
+                    t.apply(buf, from, to);
+                    for (int k = first + 1; k <= end; k++) {
+                        p.elementwise(k).apply(buf, from, to);
                     }
                 });
             }

@@ -22,10 +22,18 @@ public interface OutputTransform {
      * and the element-wise nodes after it (e.g. quantize, ReLU), instead of one pass each.
      */
     interface Elementwise extends OutputTransform {
+        /**
+         * Called once with the whole (native) output before its runs are streamed through {@link #apply(float[],
+         * int, int)}: the place for checks that are cheaper on the native buffer than per run.
+         */
+        default void begin(INDArray output) {
+        }
+
         void apply(float[] buf, int from, int to);
 
         @Override
         default void apply(INDArray output) {
+            begin(output);
             NdUtil.streamInPlace(output, this::apply);
         }
     }

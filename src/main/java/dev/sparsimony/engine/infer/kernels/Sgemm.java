@@ -47,8 +47,38 @@ public final class Sgemm {
         return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && NdUtil.isDense(x) && x.length() > 0;
     }
 
-    private static FloatPointer pointer(INDArray x) {
+    /** A pointer to the array's first element (no copy, no native allocation). */
+    static FloatPointer pointer(INDArray x) {
         return new FloatPointer(x.data().addressPointer()).position(x.offset());
+    }
+
+    /**
+     * True when every value of a dense FLOAT array is finite and |x| &lt; limit, checked by two vectorised OpenBLAS
+     * level-1 calls on the native buffer: isamax finds the largest |x| (it skips NaN), and sasum, the sum of |x|,
+     * is NaN or infinite when any value is. About 0.06 ns per value, against 0.27 ns for the same scan in Java,
+     * whose C2 (JDK 17) vectorises neither the early-exit loop nor a max reduction.
+     */
+    public static boolean allFiniteBelow(INDArray a, float limit) {
+        int n = Math.toIntExact(a.length());
+        if (n == 0) {
+            return true;
+        }
+        if (!direct(a)) {
+            float[] v = NdUtil.toFloats(a);
+            for (float x : v) {
+                if (!(Math.abs(x) < limit)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        FloatPointer p = pointer(a);
+        float sum = openblas.cblas_sasum(n, p, 1);
+        if (!Float.isFinite(sum)) {
+            return false;
+        }
+        long i = openblas.cblas_isamax(n, p, 1);
+        return i >= 0 && i < n && Math.abs(NdUtil.nio(a).get(NdUtil.base(a) + (int) i)) < limit;
     }
 
     /** C = A·B + beta·C (beta 0 ignores C's old content, as in BLAS). */
