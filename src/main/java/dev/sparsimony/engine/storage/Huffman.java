@@ -1,8 +1,5 @@
 package dev.sparsimony.engine.storage;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * Huffman code lengths from symbol frequencies (Huffman 1952; Deep Compression stage 3 codes the quantized weights
  * and the sparse index gaps this way). Ties are broken by insertion order so the lengths are deterministic. A single
@@ -104,30 +101,44 @@ public final class Huffman {
         return bits;
     }
 
-    /** Huffman-coded size of a sequence of symbols (any values; frequencies counted here). */
+    /**
+     * Huffman-coded size of a sequence of symbols (any values; frequencies counted here). The total does not
+     * depend on the order of the symbols (every Huffman code has the same, optimal, total), so the frequencies are
+     * counted in a hash table in one pass instead of sorting a copy (the sort was most of the storage accounting
+     * of a design point).
+     */
     public static long encodedBits(float[] symbols) {
-        // count runs of equal values in a sorted copy (no boxing; -0.0 and 0.0 are one symbol)
-        float[] s = symbols.clone();
-        for (int i = 0; i < s.length; i++) {
-            s[i] += 0f;
+        int[] bits = new int[symbols.length];
+        for (int i = 0; i < symbols.length; i++) {
+            bits[i] = Float.floatToIntBits(symbols[i] + 0f); // one symbol for -0.0 and 0.0, and for every NaN
         }
-        java.util.Arrays.sort(s);
-        long[] freq = new long[s.length];
-        int k = -1;
-        for (int i = 0; i < s.length; i++) {
-            if (i == 0 || Float.compare(s[i], s[i - 1]) != 0) {
-                k++;
-            }
-            freq[k]++;
-        }
-        return encodedBits(java.util.Arrays.copyOf(freq, k + 1));
+        return encodedBits(bits);
     }
 
+    /** Huffman-coded size of a sequence of int symbols (frequencies counted here, by open addressing). */
     public static long encodedBits(int[] symbols) {
-        Map<Integer, Long> f = new HashMap<>();
-        for (int s : symbols) {
-            f.merge(s, 1L, Long::sum);
+        int cap = Integer.highestOneBit(Math.max(2, symbols.length)) << 1; // a power of two, at least 2n
+        int shift = 32 - Integer.numberOfTrailingZeros(cap);
+        int[] key = new int[cap];
+        long[] count = new long[cap];
+        int distinct = 0;
+        for (int sym : symbols) {
+            int h = (sym * 0x9E3779B9) >>> shift; // Fibonacci hashing
+            while (count[h] != 0 && key[h] != sym) {
+                h = (h + 1) & (cap - 1);
+            }
+            if (count[h]++ == 0) {
+                key[h] = sym;
+                distinct++;
+            }
         }
-        return encodedBits(f.values().stream().mapToLong(Long::longValue).toArray());
+        long[] freq = new long[distinct];
+        int k = 0;
+        for (long c : count) {
+            if (c != 0) {
+                freq[k++] = c;
+            }
+        }
+        return encodedBits(freq);
     }
 }
