@@ -211,6 +211,36 @@ class DesignPointEvaluatorTest {
     }
 
     @Test
+    void trailingSoftmaxAndTileSizeDoNotChangeTheAccuracy() {
+        // the same MLP ending in a class softmax: the evaluator reads top-1 from the logits unless the point
+        // types the softmax output; either way the accuracy is that of the compressed model run whole
+        List<Node> nodes = new java.util.ArrayList<>(mlp.nodes());
+        nodes.add(new Node("softmax", new Ops.Softmax(-1, false), List.of("dense4")));
+        Model withSoftmax = mlp.withGraph(nodes, List.of("softmax"));
+        QuantizerSpec f = QuantizerSpec.fixed(10, 4);
+        LayerSpec typedSoftmax = new LayerSpec(null, null, null, null, null, QuantizerSpec.fixed(8, 1), null);
+        List<DesignPoint> points = List.of(
+                DesignPoint.of(PruneSpec.none()),
+                DesignPoint.of(PruneSpec.magnitude(0.7, false)).withQuantizers(f, f, f),
+                new DesignPoint("typed", PruneSpec.magnitude(0.5, true), Map.of("softmax", typedSoftmax),
+                        f, f, f, List.of(), 1));
+        try (DesignPointEvaluator small = new DesignPointEvaluator(withSoftmax, data, 7);
+             DesignPointEvaluator whole = new DesignPointEvaluator(withSoftmax, data, 1000);
+             DesignPointEvaluator auto = new DesignPointEvaluator(withSoftmax, data)) {
+            for (DesignPoint p : points) {
+                DesignPointEvaluator.Compressed c = whole.evaluateWithModel(p);
+                double acc = c.result().quality().value();
+                assertEquals(acc, small.evaluate(p).quality().value(), 1e-12, p.name());
+                assertEquals(acc, auto.evaluate(p).quality().value(), 1e-12, p.name());
+                if (p.layers().isEmpty() && p.outputs().absent()) {
+                    // no output types: the compressed model itself, run by the plain evaluator, agrees
+                    assertEquals(Evaluator.evaluate(c.model(), data).value(), acc, 1e-12, p.name());
+                }
+            }
+        }
+    }
+
+    @Test
     void sampleJetMlpKeepsItsDocumentedAccuracy() {
         java.nio.file.Path dir = java.nio.file.Path.of("sample-models", "jet-mlp");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir),

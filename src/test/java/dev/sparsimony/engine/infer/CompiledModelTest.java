@@ -133,4 +133,76 @@ class CompiledModelTest {
             assertClose(new float[] {3, 5, 7, 9}, cm.forward(x, 1), 1e-6f);
         }
     }
+
+    /** Floors its chunk and counts the runs it saw (to check that the fused pass streams, and covers everything). */
+    static final class FloorChunks implements OutputTransform.Elementwise {
+        int begins;
+        int values;
+
+        @Override
+        public void begin(org.nd4j.linalg.api.ndarray.INDArray output) {
+            begins++;
+        }
+
+        @Override
+        public void apply(float[] buf, int from, int to) {
+            values += to - from;
+            for (int i = from; i < to; i++) {
+                buf[i] = (float) Math.floor(buf[i]);
+            }
+        }
+    }
+
+    @Test
+    void elementwiseTransformFusesWithTheFollowingActivation() {
+        // n1 output floored, then n2 (ReLU, in place on n1's buffer) in the same chunk pass
+        try (CompiledModel cm = CompiledModel.compile(mlp(), 2)) {
+            FloorChunks t = new FloorChunks();
+            cm.setOutputTransform("n1", t);
+            assertClose(new float[] {16, 17.5f, 2, 2.5f}, cm.forward(X, 2), 1e-6f);
+            assertEquals(1, t.begins);
+            assertEquals(6, t.values);
+            // capturing n1 must see its value before the ReLU: no fusion then, same results
+            Map<String, float[]> cap = cm.forwardCapture(X, 2, Set.of("n1", "n2"));
+            assertClose(new float[] {5, 6, 11, -2, -2, 2}, cap.get("n1"), 0);
+            assertClose(new float[] {5, 6, 11, 0, 0, 2}, cap.get("n2"), 0);
+        }
+    }
+
+    @Test
+    void fusedAndUnfusedPassesAgreeOnLargeTiles() {
+        // more values than one heap chunk, so the fused pass walks several chunks
+        Random r = new Random(3);
+        Model m = chain(s(-1, 16),
+                new Ops.Dense(TestModels.random(r, 16, 300), TestModels.random(r, 300)),
+                Ops.Activation.of(ActivationKind.LEAKY_RELU),
+                new Ops.Dense(TestModels.random(r, 300, 4), null));
+        float[] x = TestModels.randomFloats(r, 50 * 16);
+        try (CompiledModel fused = CompiledModel.compile(m, 50); CompiledModel plain = CompiledModel.compile(m, 50)) {
+            fused.setOutputTransform("n1", new FloorChunks());
+            plain.setOutputTransform("n1", a -> Transforms.floor(a, false));
+            assertClose(plain.forward(x, 50), fused.forward(x, 50), 1e-5f);
+        }
+    }
+
+    @Test
+    void forwardOnARangeOfSamplesEqualsForwardOnACopy() {
+        Random r = new Random(4);
+        float[] x = TestModels.randomFloats(r, 7 * 2);
+        try (CompiledModel cm = CompiledModel.compile(mlp(), 3)) {
+            float[] whole = new float[7 * 2];
+            for (int s = 0; s < 7; s += 3) {
+                cm.forward(x, s, Math.min(3, 7 - s), whole, s);
+            }
+            float[] expected = new float[7 * 2];
+            for (int i = 0; i < 7; i++) {
+                float[] one = cm.forward(java.util.Arrays.copyOfRange(x, 2 * i, 2 * i + 2), 1);
+                System.arraycopy(one, 0, expected, 2 * i, 2);
+            }
+            assertClose(expected, whole, 1e-6f);
+            assertThrows(IllegalArgumentException.class, () -> cm.forward(x, 6, 3, new float[14], 0));
+            assertThrows(IllegalArgumentException.class, () -> cm.forward(x, 0, 3, new float[14], 6));
+            assertThrows(IllegalArgumentException.class, () -> cm.forward(x, -1, 1, new float[14], 0));
+        }
+    }
 }

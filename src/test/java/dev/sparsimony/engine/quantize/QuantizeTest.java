@@ -85,6 +85,44 @@ class QuantizeTest {
         assertEquals(Math.rint(steps), steps);
     }
 
+    /** The vectorised array loops (in range, saturating, wrapping) give exactly the scalar reference. */
+    @Property(tries = 300)
+    void arrayPathEqualsScalarPath(@ForAll @IntRange(min = 2, max = 23) int w,
+                                   @ForAll @IntRange(min = -2, max = 12) int i0,
+                                   @ForAll @IntRange(min = 0, max = 11) int mode,
+                                   @ForAll @FloatRange(min = 0.01f, max = 4096) float scale,
+                                   @ForAll @IntRange(min = 0, max = 1000) int seed) {
+        FixedPoint t = new FixedPoint(w, Math.min(i0, w), mode % 2 == 0, Rounding.values()[mode % 3],
+                Overflow.values()[(mode / 3) % 2]);
+        Quantizer qz = new Quantizer(t);
+        Random r = new Random(seed);
+        float[] a = new float[257];
+        for (int k = 0; k < a.length; k++) {
+            // grid points, half-way points and arbitrary values
+            a[k] = switch (k % 3) {
+                case 0 -> (float) (Math.round(r.nextGaussian() * 64) * t.lsb());
+                case 1 -> (float) ((Math.round(r.nextGaussian() * 64) + 0.5) * t.lsb());
+                default -> (float) (r.nextGaussian() * scale);
+            };
+        }
+        float[] fast = a.clone();
+        qz.quantize(fast);
+        for (int k = 0; k < a.length; k++) {
+            assertEquals((float) qz.quantize(a[k]), fast[k], "x = " + a[k] + " as " + t);
+        }
+        // the in-range entry point agrees wherever its precondition holds
+        double limit = qz.inRangeLimit();
+        float[] in = new float[a.length];
+        for (int k = 0; k < a.length; k++) {
+            in[k] = Math.abs(a[k]) < limit ? a[k] : 0f;
+        }
+        float[] viaRange = in.clone();
+        qz.quantizeInRange(viaRange, 0, viaRange.length);
+        float[] viaCheck = in.clone();
+        qz.quantize(viaCheck);
+        assertArrayEquals(viaCheck, viaRange);
+    }
+
     @Test
     void fixedPointValidation() {
         assertThrows(ModelException.class, () -> FixedPoint.of(33, 6));

@@ -47,9 +47,13 @@ public final class Sgemm {
         return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && NdUtil.isDense(x) && x.length() > 0;
     }
 
-    /** A pointer to the array's first element (no copy, no native allocation). */
+    /**
+     * A pointer to the array's first element (no copy, no native allocation). {@code data().addressPointer()}
+     * already points at the data buffer's own offset (non-zero for a view's buffer), and the array's
+     * {@code offset()} counts from the underlying allocation, so only the difference is added.
+     */
     static FloatPointer pointer(INDArray x) {
-        return new FloatPointer(x.data().addressPointer()).position(x.offset());
+        return new FloatPointer(x.data().addressPointer()).position(x.offset() - x.data().offset());
     }
 
     /**
