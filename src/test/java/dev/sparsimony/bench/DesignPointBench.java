@@ -8,13 +8,13 @@ import dev.sparsimony.engine.explore.DesignPointEvaluator;
 import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.infer.CompiledModel;
 import dev.sparsimony.engine.infer.Nd4jRuntime;
+import dev.sparsimony.engine.infer.kernels.Sgemm;
 import dev.sparsimony.engine.io.ModelFiles;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.Node;
 import dev.sparsimony.engine.model.Ops;
 import dev.sparsimony.engine.model.Tensor;
 import dev.sparsimony.engine.quantize.QuantizerSpec;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,8 +42,9 @@ import java.util.stream.Stream;
  * Design points per second on one core: magnitude pruning (per-layer, sparsity cycling 0..0.9) with ap_fixed&lt;16,6&gt;
  * weights, biases and layer outputs, evaluated on 10,000 samples.
  * Models: {@code jet-mlp} (sample-models/jet-mlp with its 10,000 validation samples; a random-weight 16-64-32-32-5
- * MLP on Gaussian inputs when absent) and {@code digits-cnn} (sample-models/digits-cnn with its 1,000 samples). Also measures the plain forward pass and
- * the raw sgemm of the same shapes, which bound the point rate.
+ * MLP on Gaussian inputs when absent) and {@code digits-cnn} (sample-models/digits-cnn with its 1,000 samples). Also
+ * measures the plain forward pass (same tiles as the evaluator) and the bare sgemm of the Dense layers on the same
+ * tiles through the same direct OpenBLAS call, which bounds the point rate on one core.
  * Run: OMP_NUM_THREADS=1 java -cp target/test-classes:target/classes:CP org.openjdk.jmh.Main DesignPointBench
  */
 @State(Scope.Benchmark)
@@ -64,9 +65,8 @@ public class DesignPointBench {
     private int n;
     private final List<DesignPoint> points = new ArrayList<>();
     private int next;
-    private INDArray[] gemmA;
-    private INDArray[] gemmB;
-    private INDArray[] gemmC;
+    private Sgemm[] gemm;
+    private int tile;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -81,22 +81,19 @@ public class DesignPointBench {
         }
         n = data.size();
         x = data.x().data();
-        compiled = CompiledModel.compile(m, n);
+        tile = Math.min(n, DesignPointEvaluator.tileFor(m));
+        compiled = CompiledModel.compile(m, tile);
         out = new float[n * compiled.outputSize()];
-        // the sgemm of every Dense layer at this batch (conv layers are not included in this bound)
-        List<INDArray> a = new ArrayList<>();
-        List<INDArray> b = new ArrayList<>();
-        List<INDArray> c = new ArrayList<>();
+        // the sgemm of every Dense layer on one tile (conv layers are not included in this bound)
+        List<Sgemm> g = new ArrayList<>();
         for (Node nd : m.prunableNodes()) {
             if (nd.op() instanceof Ops.Dense d) {
-                a.add(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, d.nIn()));
-                b.add(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, d.nIn(), d.nOut()));
-                c.add(Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, d.nOut()));
+                g.add(new Sgemm(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, tile, d.nIn()),
+                        Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, d.nIn(), d.nOut()),
+                        Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, tile, d.nOut())));
             }
         }
-        gemmA = a.toArray(INDArray[]::new);
-        gemmB = b.toArray(INDArray[]::new);
-        gemmC = c.toArray(INDArray[]::new);
+        gemm = g.toArray(Sgemm[]::new);
         long macs = 0;
         for (Node nd : m.prunableNodes()) {
             macs += evaluator.evaluate(DesignPoint.of(PruneSpec.none())).layers().stream()
@@ -104,7 +101,7 @@ public class DesignPointBench {
         }
         System.out.println("# data " + data.name() + (data.hasLabels() ? " (labelled)" : " (no labels: fidelity)"));
         System.out.println("# " + model + ": " + m.prunableNodes().size() + " weighted layers, " + macs
-                + " MACs per sample, " + macs * n + " MACs per point (" + n + " samples)");
+                + " MACs per sample, " + macs * n + " MACs per point (" + n + " samples, tiles of " + tile + ")");
     }
 
     @TearDown(Level.Trial)
@@ -126,16 +123,20 @@ public class DesignPointBench {
 
     @Benchmark
     public float[] forwardOnly() {
-        compiled.forward(x, n, out);
+        for (int s = 0; s < n; s += tile) {
+            compiled.forward(x, s, Math.min(tile, n - s), out, s);
+        }
         return out;
     }
 
     @Benchmark
     public Object sgemmOnly() {
-        for (int i = 0; i < gemmA.length; i++) {
-            Nd4j.gemm(gemmA[i], gemmB[i], gemmC[i], false, false, 1.0, 0.0);
+        for (int s = 0; s < n; s += tile) {
+            for (Sgemm g : gemm) {
+                g.run(0f);
+            }
         }
-        return gemmC;
+        return gemm;
     }
 
     /**
