@@ -7,6 +7,7 @@ import static dev.sparsimony.engine.infer.TestModels.s;
 import static dev.sparsimony.engine.infer.TestModels.t;
 
 import dev.sparsimony.engine.model.Layout;
+import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.Ops;
 import dev.sparsimony.engine.model.Tensor;
 import java.util.Random;
@@ -160,6 +161,25 @@ class ConvPoolTest {
                 s(1, 1), 1, layout);
         Tensor x = TestModels.random(r, layout == Layout.CHANNELS_FIRST ? s(3, 16, 64, 64) : s(3, 64, 64, 16));
         assertClose(referenceConv(x, c), op(c, x).data(), 1e-4f);
+    }
+
+    @Test
+    void blocksOfSeveralSamplesWithAPartialLastBlockAndANewBias() {
+        // 10x10x2 maps, 3x3 kernel: 1,152 column values per sample, so blocks of 56 samples: 56 + 56 + 18
+        Random r = new Random(9);
+        Ops.Conv c = conv(TestModels.random(r, 3, 3, 2, 5), TestModels.random(r, 5), s(1, 1), s(1, 1), s(0, 0),
+                s(0, 0), 1, Layout.CHANNELS_LAST);
+        Tensor x = TestModels.random(r, 130, 10, 10, 2);
+        assertClose(referenceConv(x, c), op(c, x).data(), 1e-4f);
+        Model m = TestModels.chain(s(-1, 10, 10, 2), c);
+        try (CompiledModel cm = CompiledModel.compile(m, 130)) {
+            assertClose(referenceConv(x, c), cm.forward(x.data(), 130), 1e-4f);
+            float[] bias = {1, -2, 3, -4, 5};
+            cm.setWeight("n1", "bias", bias);
+            Ops.Conv c2 = conv(c.kernel(), Tensor.of(bias, 5), s(1, 1), s(1, 1), s(0, 0), s(0, 0), 1,
+                    Layout.CHANNELS_LAST);
+            assertClose(referenceConv(x, c2), cm.forward(x.data(), 130), 1e-4f);
+        }
     }
 
     // ------------------------------------------------------------------ pooling

@@ -25,7 +25,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class ConvKernel implements OpKernel<Ops.Conv> {
     /** Column-block size in floats (4 MB): big enough for efficient sgemm, small enough to stay in cache. */
-    private static final long BLOCK_FLOATS = 1L << 20;
+    private static final long BLOCK_FLOATS = 1L << 16;
+    /** Runs shorter than this are copied by a loop rather than System.arraycopy. */
+    private static final int SHORT_RUN = 32;
 
     @Override
     public Class<Ops.Conv> opType() {
@@ -79,6 +81,10 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
         private final INDArray wPrep;
         private final INDArray[] wg;
         private final INDArray scratchOut;
+        private final float[] biasTile;
+        private boolean biasStale = true;
+        /** One prepared direct sgemm per full block of samples (channels-last, one group). */
+        private final Sgemm[] blockGemm;
 
         ConvStep(Ops.Conv op, Context ctx) {
             in = ctx.input(0);
@@ -132,18 +138,32 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
                 wg[j] = w3.get(NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all());
             }
             scratchOut = cl && g > 1 ? NdUtil.zeros(p, cOutG) : null;
+            biasTile = new float[Math.max(1, DenseKernel.TILE / cOut) * cOut];
+            blockGemm = new Sgemm[cl && g == 1 ? n / blockSamples : 0];
+            if (blockGemm.length > 0) {
+                INDArray a = colNd.get(NDArrayIndex.interval(0, (long) blockSamples * p * k))
+                        .reshape('c', true, (long) blockSamples * p, k);
+                INDArray outRows = NdUtil.view(out, (long) n * p, cOut);
+                for (int bi = 0; bi < blockGemm.length; bi++) {
+                    long r0 = (long) bi * blockSamples * p;
+                    blockGemm[bi] = new Sgemm(a, wg[0],
+                            outRows.get(NDArrayIndex.interval(r0, r0 + (long) blockSamples * p), NDArrayIndex.all()));
+                }
+            }
             weightsChanged();
         }
 
         @Override
         public void weightsChanged() {
             wPrep.assign(wSrc);
+            biasStale = true;
         }
 
         @Override
         public void run() {
             NdUtil.copyOut(in, x, 0);
             if (cl && g == 1) {
+                float beta = prefillBias();
                 INDArray outRows = NdUtil.view(out, (long) n * p, cOut);
                 for (int s0 = 0; s0 < n; s0 += blockSamples) {
                     int b = Math.min(blockSamples, n - s0);
@@ -151,9 +171,13 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
                         columnsChannelsLast(s0 + i, 0, i * p * k);
                     }
                     colNio.put(NdUtil.base(colNd), col, 0, b * p * k);
+                    if (b == blockSamples && blockGemm[s0 / blockSamples] != null) {
+                        blockGemm[s0 / blockSamples].run(beta);
+                        continue;
+                    }
                     INDArray a = colNd.get(NDArrayIndex.interval(0, (long) b * p * k)).reshape('c', true, (long) b * p, k);
                     INDArray dst = outRows.get(NDArrayIndex.interval((long) s0 * p, (long) (s0 + b) * p), NDArrayIndex.all());
-                    Nd4j.gemm(a, wg[0], dst, false, false, 1.0, 0.0);
+                    new Sgemm(a, wg[0], dst).run(beta);
                 }
             } else {
                 INDArray a = NdUtil.view(colNd.get(NDArrayIndex.interval(0, (long) p * k)), cl ? p : k, cl ? k : p);
@@ -178,9 +202,33 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
                     }
                 }
             }
-            if (bias != null) {
+            if (bias != null && !(cl && g == 1)) {
                 Nd4j.exec(new BroadcastAddOp(out, bias, out, channelAxis));
             }
+        }
+
+        /**
+         * Channels-last, one group: the output rows are prefilled with the bias and the sgemms add to them (beta 1),
+         * as in {@link DenseKernel}, instead of a broadcast add over the whole output afterwards. Returns beta.
+         */
+        private float prefillBias() {
+            if (bias == null) {
+                return 0f;
+            }
+            if (biasStale) {
+                float[] b = NdUtil.toFloats(bias);
+                for (int o = 0; o < biasTile.length; o += b.length) {
+                    System.arraycopy(b, 0, biasTile, o, b.length);
+                }
+                biasStale = false;
+            }
+            java.nio.FloatBuffer nb = NdUtil.nio(out);
+            int base = NdUtil.base(out);
+            int total = Math.toIntExact(out.length());
+            for (int o = 0; o < total; o += biasTile.length) {
+                nb.put(base + o, biasTile, 0, Math.min(biasTile.length, total - o));
+            }
+            return 1f;
         }
 
         /** Rows = output pixels of sample s, columns = (ki, kj, channel of group j); written from col[off]. */
@@ -197,10 +245,31 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
                             continue;
                         }
                         int rowBase = (s * h + ih) * w;
+                        int iw0 = q * sw - pl;
+                        if (dw == 1 && cg == c && iw0 >= 0 && iw0 + kw <= w) {
+                            // the whole kernel row is one contiguous run of kw pixels x all channels
+                            int run = kw * cg;
+                            int src = (rowBase + iw0) * c;
+                            if (run < SHORT_RUN) {
+                                for (int t = 0; t < run; t++) {
+                                    col[d + t] = x[src + t];
+                                }
+                            } else {
+                                System.arraycopy(x, src, col, d, run);
+                            }
+                            d += run;
+                            continue;
+                        }
                         for (int kj = 0; kj < kw; kj++) {
                             int iw = q * sw - pl + kj * dw;
                             if (iw < 0 || iw >= w) {
                                 Arrays.fill(col, d, d + cg, 0f);
+                            } else if (cg < SHORT_RUN) {
+                                // a call to arraycopy costs more than copying a few floats (cIn = 1: one float)
+                                int src = (rowBase + iw) * c + c0;
+                                for (int t = 0; t < cg; t++) {
+                                    col[d + t] = x[src + t];
+                                }
                             } else {
                                 System.arraycopy(x, (rowBase + iw) * c + c0, col, d, cg);
                             }

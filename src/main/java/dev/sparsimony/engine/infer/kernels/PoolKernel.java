@@ -62,20 +62,42 @@ public final class PoolKernel implements OpKernel<Ops.Pool> {
                         int c0 = Math.max(iw0, 0);
                         int c1 = Math.min(iw0 + kw, w);
                         float scale = max ? 1f : inv[i * ow + q];
-                        if (cl) {
+                        if (cl && max && r1 > r0 && c1 > c0) {
+                            // written straight into y: the first window position, then the running maximum
+                            int o = ((b * oh + i) * ow + q) * c;
+                            System.arraycopy(x, ((b * h + r0) * w + c0) * c, y, o, c);
+                            for (int r = r0; r < r1; r++) {
+                                for (int col = r == r0 ? c0 + 1 : c0; col < c1; col++) {
+                                    int base = ((b * h + r) * w + col) * c;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        y[o + ch] = Math.max(y[o + ch], x[base + ch]);
+                                    }
+                                }
+                            }
+                        } else if (cl) {
+                            // one loop per case, without a branch inside, so that C2 vectorises over channels
                             Arrays.fill(acc, max ? Float.NEGATIVE_INFINITY : 0f);
                             for (int r = r0; r < r1; r++) {
                                 for (int col = c0; col < c1; col++) {
                                     int base = ((b * h + r) * w + col) * c;
-                                    for (int ch = 0; ch < c; ch++) {
-                                        float v = x[base + ch];
-                                        acc[ch] = max ? Math.max(acc[ch], v) : acc[ch] + v;
+                                    if (max) {
+                                        for (int ch = 0; ch < c; ch++) {
+                                            acc[ch] = Math.max(acc[ch], x[base + ch]);
+                                        }
+                                    } else {
+                                        for (int ch = 0; ch < c; ch++) {
+                                            acc[ch] += x[base + ch];
+                                        }
                                     }
                                 }
                             }
                             int o = ((b * oh + i) * ow + q) * c;
-                            for (int ch = 0; ch < c; ch++) {
-                                y[o + ch] = max ? acc[ch] : acc[ch] * scale;
+                            if (max) {
+                                System.arraycopy(acc, 0, y, o, c);
+                            } else {
+                                for (int ch = 0; ch < c; ch++) {
+                                    y[o + ch] = acc[ch] * scale;
+                                }
                             }
                         } else if (max) {
                             for (int ch = 0; ch < c; ch++) {
