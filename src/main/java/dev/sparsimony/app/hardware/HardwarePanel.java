@@ -208,6 +208,14 @@ public final class HardwarePanel extends VBox {
         c.setCellValueFactory(x -> new ReadOnlyObjectWrapper<>(f.applyAsLong(x.getValue())));
         c.setStyle("-fx-alignment: CENTER-RIGHT;");
         c.setPrefWidth(62);
+        // grouped digits, as in the totals on the left (23,800 rather than 23800)
+        c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(Long v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty || v == null ? null : String.format(Locale.ROOT, "%,d", v));
+            }
+        });
         return c;
     }
 
