@@ -62,6 +62,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
     private final int batch;
     private final Map<List<String>, Prepared> prepared = new HashMap<>();
     private float[] reference;
+    private double[] tileInputMax;
     private boolean computeStorage = true;
 
     /** A point's outcome together with the compressed model. */
@@ -596,6 +597,8 @@ public final class DesignPointEvaluator implements AutoCloseable {
         final float limit;
         /** Whether the output being streamed is known finite and inside the type (no scan per run needed). */
         boolean inRange;
+        /** Set per tile when an interval bound already proves {@link #inRange} (first layer only). */
+        boolean proven;
 
         QuantizeOutput(FixedPoint t) {
             q = new Quantizer(t);
@@ -604,7 +607,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
 
         @Override
         public void begin(INDArray output) {
-            inRange = limit > 0 && Sgemm.allFiniteBelow(output, limit);
+            inRange = limit > 0 && (proven || Sgemm.allFiniteBelow(output, limit));
         }
 
         @Override
@@ -615,6 +618,10 @@ public final class DesignPointEvaluator implements AutoCloseable {
                 q.quantize(buf, from, to);
             }
         }
+    }
+
+    private static String outputKey(String node, FixedPoint type) {
+        return node + "|" + type;
     }
 
     private DesignResult measure(DesignPoint p, Prepared pr) {
@@ -629,13 +636,13 @@ public final class DesignPointEvaluator implements AutoCloseable {
         }
         cm.clearOutputTransforms();
         for (Map.Entry<String, FixedPoint> e : rv.oq().entrySet()) {
-            String k = e.getKey() + "|" + e.getValue();
-            QuantizeOutput t = pr.transforms.computeIfAbsent(k, kk -> new QuantizeOutput(e.getValue()));
+            QuantizeOutput t = pr.transforms.computeIfAbsent(outputKey(e.getKey(), e.getValue()),
+                    kk -> new QuantizeOutput(e.getValue()));
             cm.setOutputTransform(e.getKey(), t);
         }
         int outSize = cm.outputSize();
         float[] out = cm == pr.logits ? pr.logitsOut : pr.out;
-        forwardAll(cm, out, outSize);
+        forwardAll(cm, out, outSize, firstLayerBound(pr));
         Quality quality;
         if (data.hasLabels()) {
             quality = Quality.accuracy(Accuracy.top1(out, outSize, data.labels()), n);
@@ -646,9 +653,80 @@ public final class DesignPointEvaluator implements AutoCloseable {
     }
 
     private void forwardAll(CompiledModel cm, float[] out, int outSize) {
-        for (int s = 0; s < n; s += batch) {
+        forwardAll(cm, out, outSize, null);
+    }
+
+    private void forwardAll(CompiledModel cm, float[] out, int outSize, FirstLayerBound first) {
+        for (int s = 0, t = 0; s < n; s += batch, t++) {
+            if (first != null) {
+                first.transform.proven = first.bound(tileInputMax()[t]) < first.transform.limit;
+            }
             cm.forward(x, s, Math.min(batch, n - s), out, s);
         }
+        if (first != null) {
+            first.transform.proven = false;
+        }
+    }
+
+    /**
+     * The first weighted layer's output is an affine map of the data: |y_o| <= max|x| * sum_r |W[r][o]| + |b_o|, and
+     * max|x| per tile is known once. When that bound lies inside the output type, the range scan of the tile is
+     * skipped (on jet-mlp it always does: 30 against 32; the later layers' bounds are ten times their range).
+     */
+    private record FirstLayerBound(QuantizeOutput transform, double gain, double bias) {
+        /** Float sums are rounded: inflate the bound by far more than n * 2^-24 relative. */
+        private static final double MARGIN = 1 + 0x1p-10;
+
+        double bound(double inputMax) {
+            return (inputMax * gain + bias) * MARGIN; // NaN (NaN data or weights) proves nothing
+        }
+    }
+
+    private FirstLayerBound firstLayerBound(Prepared pr) {
+        String input = pr.model.inputs().get(0).name();
+        for (int i = 0; i < pr.layers.size(); i++) {
+            Node layer = pr.layers.get(i);
+            QuantizeOutput t = pr.transforms.get(outputKey(layer.name(), pr.last.oq().get(layer.name())));
+            if (!layer.inputs().equals(List.of(input)) || t == null || t.limit <= 0) {
+                continue;
+            }
+            int cols = KernelView.of(layer).cols();
+            double[] colSum = new double[cols];
+            float[] k = pr.kernel[i];
+            for (int j = 0; j < k.length; j++) {
+                colSum[j % cols] += Math.abs(k[j]);
+            }
+            double gain = 0;
+            for (double v : colSum) {
+                gain = v > gain || v != v ? v : gain;
+            }
+            double bias = 0;
+            if (pr.bias[i] != null) {
+                for (float b : pr.bias[i]) {
+                    bias = Math.abs(b) > bias || b != b ? Math.abs(b) : bias;
+                }
+            }
+            return new FirstLayerBound(t, gain, bias);
+        }
+        return null;
+    }
+
+    /** max |x| over each tile of the validation inputs (NaN when the tile holds a NaN), computed once. */
+    private double[] tileInputMax() {
+        if (tileInputMax == null) {
+            int in = data.featuresPerSample();
+            double[] m = new double[(n + batch - 1) / batch];
+            for (int t = 0; t < m.length; t++) {
+                double max = 0;
+                for (int i = t * batch * in, end = Math.min(n, (t + 1) * batch) * in; i < end; i++) {
+                    float a = Math.abs(x[i]);
+                    max = a > max || a != a ? a : max;
+                }
+                m[t] = max;
+            }
+            tileInputMax = m;
+        }
+        return tileInputMax;
     }
 
     /** Outputs of the original (uncompressed, unshrunk) model, computed once. */

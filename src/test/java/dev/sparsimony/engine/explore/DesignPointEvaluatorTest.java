@@ -147,6 +147,34 @@ class DesignPointEvaluatorTest {
     }
 
     @Test
+    void firstLayerBoundAndRangeScanAgreeWithAHandForward() {
+        // the first 128-sample tile is tiny (its bound proves the first layer in range), the rest is large enough
+        // to overflow ap_fixed<8,4> and wrap: both paths must give the hand-computed ap_fixed forward
+        FixedPoint t = FixedPoint.of(8, 4);
+        int n = data.size();
+        float[] x = data.x().data().clone();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= i < 128 * 16 ? 0.01f : 3f;
+        }
+        DesignPoint p = DesignPoint.of(PruneSpec.magnitude(0.2, false)).withQuantizers(QuantizerSpec.fixed(8, 3),
+                QuantizerSpec.fixed(8, 3), QuantizerSpec.fixed(t));
+        Model compressed = ev.compress(p);
+        int[] labels = new int[n];
+        for (int s = 0; s < n; s++) {
+            float[] y = forwardManual(compressed, java.util.Arrays.copyOfRange(x, s * 16, s * 16 + 16), t);
+            int best = 0;
+            for (int j = 1; j < y.length; j++) {
+                best = y[j] > y[best] ? j : best;
+            }
+            labels[s] = best;
+        }
+        try (DesignPointEvaluator e = new DesignPointEvaluator(mlp, new Dataset("mixed", Tensor.of(x, n, 16), labels),
+                128)) {
+            assertEquals(1.0, e.evaluate(p).quality().value(), 0.01); // float summation order may flip a near-tie
+        }
+    }
+
+    @Test
     void pointsDoNotLeakIntoEachOther() {
         DesignPoint a = DesignPoint.of(PruneSpec.magnitude(0.5, false)).withQuantizers(QuantizerSpec.fixed(6, 2),
                 QuantizerSpec.fixed(6, 2), QuantizerSpec.fixed(8, 4));
