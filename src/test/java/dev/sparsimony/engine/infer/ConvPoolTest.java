@@ -164,6 +164,16 @@ class ConvPoolTest {
     }
 
     @Test
+    void interiorWindowsWithStridesAndRowDilation() {
+        // no padding reached, columns not dilated: the contiguous-run im2col path, with strides and a row dilation
+        Random r = new Random(12);
+        Ops.Conv c = conv(TestModels.random(r, 3, 2, 3, 4), TestModels.random(r, 4), s(2, 3), s(2, 1), s(0, 0),
+                s(0, 0), 1, Layout.CHANNELS_LAST);
+        Tensor x = TestModels.random(r, 5, 11, 9, 3);
+        assertClose(referenceConv(x, c), op(c, x).data(), 1e-4f);
+    }
+
+    @Test
     void blocksOfSeveralSamplesWithAPartialLastBlockAndANewBias() {
         // 10x10x2 maps, 3x3 kernel: 1,152 column values per sample, so blocks of 56 samples: 56 + 56 + 18
         Random r = new Random(9);

@@ -82,6 +82,8 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
         private final INDArray[] wg;
         private final INDArray scratchOut;
         private final float[] biasTile;
+        /** Every window lies inside the input (no padding reached) and columns are not dilated. */
+        private final boolean interior;
         private boolean biasStale = true;
         /** One prepared direct sgemm per full block of samples (channels-last, one group). */
         private final Sgemm[] blockGemm;
@@ -139,6 +141,8 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
             }
             scratchOut = cl && g > 1 ? NdUtil.zeros(p, cOutG) : null;
             biasTile = new float[Math.max(1, DenseKernel.TILE / cOut) * cOut];
+            interior = dw == 1 && pt == 0 && pl == 0 && (long) (oh - 1) * sh + (long) (kh - 1) * dh < h
+                    && (long) (ow - 1) * sw + kw - 1 < w;
             blockGemm = new Sgemm[cl && g == 1 ? n / blockSamples : 0];
             if (blockGemm.length > 0) {
                 INDArray a = colNd.get(NDArrayIndex.interval(0, (long) blockSamples * p * k))
@@ -233,6 +237,10 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
 
         /** Rows = output pixels of sample s, columns = (ki, kj, channel of group j); written from col[off]. */
         private void columnsChannelsLast(int s, int j, int off) {
+            if (interior && cg == c) {
+                columnsChannelsLastInterior(s, off);
+                return;
+            }
             int d = off;
             int c0 = j * cg;
             for (int i = 0; i < oh; i++) {
@@ -274,6 +282,28 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
                                 System.arraycopy(x, (rowBase + iw) * c + c0, col, d, cg);
                             }
                             d += cg;
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * The common case of {@link #columnsChannelsLast}: one group, no padding reached, columns not dilated. Each
+         * kernel row of each output pixel is then one contiguous run of kw pixels x all channels, and the loops run
+         * per (output row, kernel row) over the pixels with fixed strides (no bounds tests, no calls).
+         */
+        private void columnsChannelsLastInterior(int s, int off) {
+            int run = kw * c;
+            for (int i = 0; i < oh; i++) {
+                for (int ki = 0; ki < kh; ki++) {
+                    int src0 = (s * h + i * sh + ki * dh) * w * c;
+                    int d0 = off + i * ow * k + ki * run;
+                    for (int q = 0; q < ow; q++) {
+                        int src = src0 + q * sw * c;
+                        int dst = d0 + q * k;
+                        for (int t = 0; t < run; t++) {
+                            col[dst + t] = x[src + t];
                         }
                     }
                 }
