@@ -81,7 +81,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
      * Samples per forward call: enough activations to fill {@link #TILE_BYTES} (so every layer's output is still
      * in cache when the next layer, the output quantization and the activation read it), at least 64 (so the
      * per-call costs stay small). jet-mlp: 1,128 bytes of values per sample, so 261 samples; the point rate is
-     * flat from 150 to 500 samples and about 20 % lower with all 10,000 at once (DesignPointBench).
+     * flat from 150 to 500 samples and about 20 % lower with all 10,000 at once (TileSizeBench).
      */
     public static int tileFor(Model model) {
         long floats = 0;
