@@ -3,7 +3,7 @@ package dev.sparsimony.engine.explore;
 import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.infer.CompiledModel;
 import dev.sparsimony.engine.infer.OutputTransform;
-import dev.sparsimony.engine.infer.kernels.Sgemm;
+import dev.sparsimony.engine.infer.kernels.NdUtil;
 import dev.sparsimony.engine.knapsack.KnapsackProblem;
 import dev.sparsimony.engine.knapsack.KnapsackSolvers;
 import dev.sparsimony.engine.metric.Accuracy;
@@ -607,7 +607,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
 
         @Override
         public void begin(INDArray output) {
-            inRange = limit > 0 && (proven || Sgemm.allFiniteBelow(output, limit));
+            inRange = limit > 0 && (proven || NdUtil.allFiniteBelow(output, limit));
         }
 
         @Override
@@ -700,12 +700,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
             for (double v : colSum) {
                 gain = v > gain || v != v ? v : gain;
             }
-            double bias = 0;
-            if (pr.bias[i] != null) {
-                for (float b : pr.bias[i]) {
-                    bias = Math.abs(b) > bias || b != b ? Math.abs(b) : bias;
-                }
-            }
+            double bias = pr.bias[i] == null ? 0 : maxAbs(pr.bias[i], 0, pr.bias[i].length);
             return new FirstLayerBound(t, gain, bias);
         }
         return null;
@@ -717,16 +712,21 @@ public final class DesignPointEvaluator implements AutoCloseable {
             int in = data.featuresPerSample();
             double[] m = new double[(n + batch - 1) / batch];
             for (int t = 0; t < m.length; t++) {
-                double max = 0;
-                for (int i = t * batch * in, end = Math.min(n, (t + 1) * batch) * in; i < end; i++) {
-                    float a = Math.abs(x[i]);
-                    max = a > max || a != a ? a : max;
-                }
-                m[t] = max;
+                m[t] = maxAbs(x, t * batch * in, Math.min(n, (t + 1) * batch) * in);
             }
             tileInputMax = m;
         }
         return tileInputMax;
+    }
+
+    /** max |a[i]| over [from, to); NaN when one of them is NaN (a bound from it then proves nothing). */
+    private static double maxAbs(float[] a, int from, int to) {
+        double max = 0;
+        for (int i = from; i < to; i++) {
+            float v = Math.abs(a[i]);
+            max = v > max || v != v ? v : max;
+        }
+        return max;
     }
 
     /** Outputs of the original (uncompressed, unshrunk) model, computed once. */

@@ -277,19 +277,15 @@ public final class CompiledModel implements AutoCloseable {
                 last++;
             }
             OutputTransform.Elementwise t = (OutputTransform.Elementwise) transforms[i];
-            if (last == i) {
-                t.apply(p.output(i));
-            } else {
-                int first = i;
-                int end = last;
-                t.begin(p.output(i));
-                NdUtil.streamInPlace(p.output(i), (buf, from, to) -> {
-                    t.apply(buf, from, to);
-                    for (int k = first + 1; k <= end; k++) {
-                        p.elementwise(k).apply(buf, from, to);
-                    }
-                });
-            }
+            int first = i;
+            int end = last;
+            t.begin(p.output(i));
+            NdUtil.streamInPlace(p.output(i), (buf, from, to) -> {
+                t.apply(buf, from, to);
+                for (int k = first + 1; k <= end; k++) {
+                    p.elementwise(k).apply(buf, from, to);
+                }
+            });
             for (int k = i; k <= last; k++) {
                 capture(p, k, want, captured);
             }

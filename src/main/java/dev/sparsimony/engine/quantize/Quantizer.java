@@ -231,17 +231,11 @@ public final class Quantizer {
                     a[i] = ((a[i] * sc + MAGIC) - MAGIC) * ls + 0f;
                 }
             }
-            case ROUND_HALF_UP -> {
+            case ROUND_HALF_UP, TRUNCATE -> {
+                // floor(s + 1/2) or floor(s)
+                final float off = type.rounding() == FixedPoint.Rounding.ROUND_HALF_UP ? 0.5f : 0f;
                 for (int i = from; i < to; i++) {
-                    float s = a[i] * sc + 0.5f;
-                    float r = (s + MAGIC) - MAGIC;
-                    float d = r - s;
-                    a[i] = (r - Math.min((d + Math.abs(d)) * BIG * BIG, 1f)) * ls + 0f;
-                }
-            }
-            case TRUNCATE -> {
-                for (int i = from; i < to; i++) {
-                    float s = a[i] * sc;
+                    float s = a[i] * sc + off;
                     float r = (s + MAGIC) - MAGIC;
                     float d = r - s;
                     a[i] = (r - Math.min((d + Math.abs(d)) * BIG * BIG, 1f)) * ls + 0f;

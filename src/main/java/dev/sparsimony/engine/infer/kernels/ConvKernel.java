@@ -24,7 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ul>
  */
 public final class ConvKernel implements OpKernel<Ops.Conv> {
-    /** Column-block size in floats (4 MB): big enough for efficient sgemm, small enough to stay in cache. */
+    /** Column-block size in floats (256 KB): big enough for efficient sgemm, small enough to stay in L2. */
     private static final long BLOCK_FLOATS = 1L << 16;
     /** Runs shorter than this are copied by a loop rather than System.arraycopy. */
     private static final int SHORT_RUN = 32;
@@ -81,10 +81,10 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
         private final INDArray wPrep;
         private final INDArray[] wg;
         private final INDArray scratchOut;
-        private final float[] biasTile;
+        /** Channels-last, one group: the bias prefill of the output rows (null without a bias). */
+        private final BiasRows biasRows;
         /** Every window lies inside the input (no padding reached) and columns are not dilated. */
         private final boolean interior;
-        private boolean biasStale = true;
         /** One prepared direct sgemm per full block of samples (channels-last, one group). */
         private final Sgemm[] blockGemm;
 
@@ -140,7 +140,7 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
                 wg[j] = w3.get(NDArrayIndex.point(j), NDArrayIndex.all(), NDArrayIndex.all());
             }
             scratchOut = cl && g > 1 ? NdUtil.zeros(p, cOutG) : null;
-            biasTile = new float[Math.max(1, DenseKernel.TILE / cOut) * cOut];
+            biasRows = bias != null && cl && g == 1 ? new BiasRows(bias, out) : null;
             interior = dw == 1 && pt == 0 && pl == 0 && (long) (oh - 1) * sh + (long) (kh - 1) * dh < h
                     && (long) (ow - 1) * sw + kw - 1 < w;
             blockGemm = new Sgemm[cl && g == 1 ? n / blockSamples : 0];
@@ -160,7 +160,9 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
         @Override
         public void weightsChanged() {
             wPrep.assign(wSrc);
-            biasStale = true;
+            if (biasRows != null) {
+                biasRows.biasChanged();
+            }
         }
 
         @Override
@@ -175,7 +177,7 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
                         columnsChannelsLast(s0 + i, 0, i * p * k);
                     }
                     colNio.put(NdUtil.base(colNd), col, 0, b * p * k);
-                    if (b == blockSamples && blockGemm[s0 / blockSamples] != null) {
+                    if (b == blockSamples) {
                         blockGemm[s0 / blockSamples].run(beta);
                         continue;
                     }
@@ -216,22 +218,10 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
          * as in {@link DenseKernel}, instead of a broadcast add over the whole output afterwards. Returns beta.
          */
         private float prefillBias() {
-            if (bias == null) {
+            if (biasRows == null) {
                 return 0f;
             }
-            if (biasStale) {
-                float[] b = NdUtil.toFloats(bias);
-                for (int o = 0; o < biasTile.length; o += b.length) {
-                    System.arraycopy(b, 0, biasTile, o, b.length);
-                }
-                biasStale = false;
-            }
-            java.nio.FloatBuffer nb = NdUtil.nio(out);
-            int base = NdUtil.base(out);
-            int total = Math.toIntExact(out.length());
-            for (int o = 0; o < total; o += biasTile.length) {
-                nb.put(base + o, biasTile, 0, Math.min(biasTile.length, total - o));
-            }
+            biasRows.fill();
             return 1f;
         }
 

@@ -2,7 +2,6 @@ package dev.sparsimony.engine.infer.kernels;
 
 import dev.sparsimony.engine.infer.OpKernel;
 import dev.sparsimony.engine.model.Ops;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -35,48 +34,29 @@ public final class DenseKernel implements OpKernel<Ops.Dense> {
         if (b == null || rows == 0) {
             return () -> gemm.run(0f);
         }
-        return new BiasedGemm(gemm, y, b, Math.toIntExact(rows), op.nOut());
+        return new BiasedGemm(gemm, y, b);
     }
 
     /** Output prefilled with the bias, then C = x·W + C. */
     static final class BiasedGemm implements Step {
         private final Sgemm gemm;
-        private final INDArray bias;
-        private final FloatBuffer out;
-        private final int base;
-        private final int total;
-        private final float[] tile;
-        private boolean stale = true;
+        private final BiasRows bias;
 
-        BiasedGemm(Sgemm gemm, INDArray y, INDArray bias, int rows, int nOut) {
+        BiasedGemm(Sgemm gemm, INDArray y, INDArray bias) {
             this.gemm = gemm;
-            this.bias = bias;
-            this.out = NdUtil.nio(y);
-            this.base = NdUtil.base(y);
-            this.total = Math.multiplyExact(rows, nOut);
-            int tileRows = Math.max(1, Math.min(rows, TILE / Math.max(1, nOut)));
-            this.tile = new float[tileRows * nOut];
+            this.bias = new BiasRows(bias, y);
         }
 
         @Override
         public void run() {
-            if (stale) {
-                float[] b = NdUtil.toFloats(bias);
-                for (int o = 0; o < tile.length; o += b.length) {
-                    System.arraycopy(b, 0, tile, o, b.length);
-                }
-                stale = false;
-            }
-            for (int o = 0; o < total; o += tile.length) {
-                out.put(base + o, tile, 0, Math.min(tile.length, total - o));
-            }
+            bias.fill();
             gemm.run(1f);
         }
 
         /** Lazy: the compression engine sets kernel and bias of every layer before each pass. */
         @Override
         public void weightsChanged() {
-            stale = true;
+            bias.biasChanged();
         }
     }
 }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * into OpenBLAS's {@code cblas_sgemm}: the same library (and thread setting) ND4J itself links, without ND4J's
  * per-call op set-up. That set-up costs about 16 µs per {@code Nd4j.gemm} call, which is more than the product
  * itself for the cache-sized tiles the compression engine evaluates (jet-mlp's four layers on 250 samples:
- * 0.56 ms per 10,000 samples direct, 2.5 ms through {@code Nd4j.gemm}; GemmProbe/DesignPointBench).
+ * 0.56 ms per 10,000 samples direct, 2.5 ms through {@code Nd4j.gemm}; DesignPointBench.sgemmOnly is the direct one).
  * Arrays that are not dense c-order FLOAT fall back to {@code Nd4j.gemm}.
  */
 public final class Sgemm {
@@ -43,7 +43,7 @@ public final class Sgemm {
         this.pc = direct ? pointer(c) : null;
     }
 
-    private static boolean direct(INDArray x) {
+    static boolean direct(INDArray x) {
         return x.dataType() == DataType.FLOAT && x.ordering() == 'c' && NdUtil.isDense(x) && x.length() > 0;
     }
 
@@ -54,35 +54,6 @@ public final class Sgemm {
      */
     static FloatPointer pointer(INDArray x) {
         return new FloatPointer(x.data().addressPointer()).position(x.offset() - x.data().offset());
-    }
-
-    /**
-     * True when every value of a dense FLOAT array is finite and |x| &lt; limit, checked by two vectorised OpenBLAS
-     * level-1 calls on the native buffer: isamax finds the largest |x| (it skips NaN), and sasum, the sum of |x|,
-     * is NaN or infinite when any value is. About 0.06 ns per value, against 0.27 ns for the same scan in Java,
-     * whose C2 (JDK 17) vectorises neither the early-exit loop nor a max reduction.
-     */
-    public static boolean allFiniteBelow(INDArray a, float limit) {
-        int n = Math.toIntExact(a.length());
-        if (n == 0) {
-            return true;
-        }
-        if (!direct(a)) {
-            float[] v = NdUtil.toFloats(a);
-            for (float x : v) {
-                if (!(Math.abs(x) < limit)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        FloatPointer p = pointer(a);
-        float sum = openblas.cblas_sasum(n, p, 1);
-        if (!Float.isFinite(sum)) {
-            return false;
-        }
-        long i = openblas.cblas_isamax(n, p, 1);
-        return i >= 0 && i < n && Math.abs(NdUtil.nio(a).get(NdUtil.base(a) + (int) i)) < limit;
     }
 
     /** C = A·B + beta·C (beta 0 ignores C's old content, as in BLAS). */

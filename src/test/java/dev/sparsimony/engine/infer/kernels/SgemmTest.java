@@ -49,14 +49,14 @@ class SgemmTest {
     @Test
     void finiteAndBelowCheck() {
         INDArray x = Nd4j.createFromArray(0.5f, -3f, 2f, 0f);
-        assertTrue(Sgemm.allFiniteBelow(x, 3.5f));
-        assertFalse(Sgemm.allFiniteBelow(x, 3f)); // |-3| is not below 3
+        assertTrue(NdUtil.allFiniteBelow(x, 3.5f));
+        assertFalse(NdUtil.allFiniteBelow(x, 3f)); // |-3| is not below 3
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e30f}) {
             INDArray y = Nd4j.createFromArray(0.5f, bad, 2f, 0f);
-            assertFalse(Sgemm.allFiniteBelow(y, 3.5f), "value " + bad);
+            assertFalse(NdUtil.allFiniteBelow(y, 3.5f), "value " + bad);
         }
         // a view with an offset sees only its own values
         INDArray big = Nd4j.createFromArray(100f, 1f, 2f, -100f);
-        assertTrue(Sgemm.allFiniteBelow(big.get(NDArrayIndex.interval(1, 3)), 3f));
+        assertTrue(NdUtil.allFiniteBelow(big.get(NDArrayIndex.interval(1, 3)), 3f));
     }
 }
