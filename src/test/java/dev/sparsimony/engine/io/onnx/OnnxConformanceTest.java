@@ -256,8 +256,61 @@ class OnnxConformanceTest {
         Tensor y = Inference.run(model, Map.of(in.name(), new Tensor(shape, v))).get(model.outputs().get(0));
         System.out.printf("onnx-light %s: inference %d ms%n", file.getFileName(), (System.nanoTime() - t1) / 1_000_000);
         double c = closeness(y, expected, RTOL, ATOL);
+        if (c > 1 && softmaxBeyondFloat32(model, in.name(), new Tensor(shape, v), expected, stem)) {
+            return;
+        }
         assertTrue(c <= 1, stem + " output exceeds rtol 1e-3/atol 1e-7 by x" + c + " (max abs diff "
                 + maxAbsDiff(y, expected) + ")");
+    }
+
+    /**
+     * The light models' weights are constants, so some end in a softmax over logits that are equal in exact
+     * arithmetic but so large that float32 cannot decide the output: light_squeezenet's 1,000 logits are about
+     * 9.5e9, where float32's spacing is 1,024, so one ulp of difference between two sums moves a probability by
+     * e^1024. The reference (uniform 0.001) then reflects the summation order of the BLAS that made it, and ours
+     * (OpenBLAS's AVX-512 kernels do not sum every output in the same order) differs by rounding alone. For such an
+     * output, the reproduction is checked where float32 can check it: our logits must equal the logits the
+     * reference implies (log of its probabilities, up to a constant) within 64 ulps of their magnitude.
+     * Returns false (no verdict) when the output is not a softmax with logits beyond float32's resolution.
+     */
+    private static boolean softmaxBeyondFloat32(Model model, String input, Tensor x, Tensor expected, String stem) {
+        String out = model.outputs().get(0);
+        var node = model.nodes().stream().filter(nd -> nd.name().equals(out)).findFirst().orElse(null);
+        if (node == null || !(node.op() instanceof dev.sparsimony.engine.model.Ops.Softmax)) {
+            return false;
+        }
+        String logitsName = node.inputs().get(0);
+        Tensor z = Inference.run(model.withGraph(model.nodes(), List.of(logitsName)), Map.of(input, x))
+                .get(logitsName);
+        float[] zs = z.data();
+        float[] ref = expected.data();
+        double scale = 0;
+        for (float f : zs) {
+            scale = Math.max(scale, Math.abs(f));
+        }
+        if (zs.length != ref.length || scale * 0x1p-24 * 64 < RTOL) {
+            return false; // float32 resolves these logits: the plain criterion applies
+        }
+        double meanZ = 0;
+        double meanR = 0;
+        for (int i = 0; i < zs.length; i++) {
+            if (!(ref[i] > 0)) {
+                return false;
+            }
+            meanZ += zs[i];
+            meanR += Math.log(ref[i]);
+        }
+        meanZ /= zs.length;
+        meanR /= zs.length;
+        double worst = 0;
+        for (int i = 0; i < zs.length; i++) {
+            worst = Math.max(worst, Math.abs((zs[i] - meanZ) - (Math.log(ref[i]) - meanR)));
+        }
+        double tol = 64 * Math.ulp((float) scale);
+        System.out.printf("onnx-light %s: softmax logits of magnitude %.3g are beyond float32's resolution;"
+                + " logits agree with the reference's within %.0f (tolerance %.0f = 64 ulps)%n", stem, scale, worst, tol);
+        assertTrue(worst <= tol, stem + " logits differ from the reference's by " + worst + " (tolerance " + tol + ")");
+        return true;
     }
 
     // ------------------------------------------------------------------ hls4ml jet-tagging MLPs
