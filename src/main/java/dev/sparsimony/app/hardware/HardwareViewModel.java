@@ -7,7 +7,8 @@ import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.FpgaEstimate;
-import dev.sparsimony.engine.hardware.HardwareConfig;
+import dev.sparsimony.engine.explore.DesignPointHardware;
+import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.hardware.IoType;
 import dev.sparsimony.engine.hardware.LayerEstimate;
 import dev.sparsimony.engine.hardware.Strategy;
@@ -96,17 +97,24 @@ public final class HardwareViewModel {
             return;
         }
         DesignResult r = prune.designProperty().get();
-        DesignPoint point = r == null ? null : r.point();
-        HardwareConfig base;
+        DesignPoint point;
         try {
-            base = HardwareConfig.hls4mlDefaults().withOptions(null, reuseFactor.get(), strategy.get(), io.get(),
-                    parseClock(clock.get()), strictReuse.get());
+            Double mhz = parseClock(clock.get());
+            if (mhz != null && !(mhz > 0)) {
+                throw new ModelException("clock must be positive, got " + mhz + " MHz");
+            }
+            // the panel's settings are the point's hardware settings (the single source the engine reads)
+            point = DesignPointHardware.withOverrides(r == null ? DesignPoint.of(PruneSpec.none()) : r.point(),
+                    d.name(), null, reuseFactor.get(), strategy.get().label(), io.get() == IoType.STREAM ? "stream"
+                            : "parallel", mhz, strictReuse.get());
+            point.canonical();
         } catch (ModelException e) {
             runner.cancel();
             showError(e.getMessage());
             return;
         }
-        runner.submit(job -> engine.estimateFpga(model, point, base, d), this::apply, this::failed);
+        DesignPoint p = point;
+        runner.submit(job -> engine.estimateFpga(model, p, d), this::apply, this::failed);
     }
 
     private static Double parseClock(String text) {

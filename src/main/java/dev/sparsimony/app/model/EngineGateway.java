@@ -8,7 +8,6 @@ import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.prune.StructureMap;
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.FpgaEstimate;
-import dev.sparsimony.engine.hardware.HardwareConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +53,11 @@ public interface EngineGateway {
     List<Device> devices();
 
     /**
-     * hls4ml-style resources and timing of a model already compressed by {@code point} (null: float weights, no
-     * design point) with {@code base} as the hardware settings the point refines. Throws ModelException for settings
-     * the model cannot be mapped with (invalid reuse factor in strict mode, unsupported layer).
+     * hls4ml-style resources and timing of a model already compressed by {@code point}, with the point's hardware
+     * settings on {@code device}. Throws ModelException for settings the model cannot be mapped with (invalid reuse
+     * factor in strict mode, unsupported layer).
      */
-    FpgaEstimate estimateFpga(Model compressed, DesignPoint point, HardwareConfig base, Device device);
+    FpgaEstimate estimateFpga(Model compressed, DesignPoint point, Device device);
 
     /** Starts the numeric runtime in the background so the first evaluation does not pay for it. */
     void warmUpAsync();

@@ -4,7 +4,7 @@ import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.prune.Granularities;
-import dev.sparsimony.engine.prune.StructureCosts;
+import dev.sparsimony.engine.explore.ResourceCosts;
 import dev.sparsimony.engine.quantize.QuantizerSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,9 +44,9 @@ public final class DesignSettings {
         return ids;
     }
 
-    /** Budget resources of the engine's cost registry (params, MACs, bytes, DSP, BRAM, ...). */
+    /** Budget resources the engine costs (params, MACs, bytes, DSP, BRAM, LUT, ...). */
     public static List<String> resources() {
-        List<String> r = new ArrayList<>(StructureCosts.resources());
+        List<String> r = new ArrayList<>(ResourceCosts.resources());
         r.sort(String.CASE_INSENSITIVE_ORDER);
         return r;
     }
