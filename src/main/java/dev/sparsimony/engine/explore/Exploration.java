@@ -85,13 +85,17 @@ public final class Exploration {
             }
             if (!p.modelSha256().equals(now.modelSha256())) {
                 throw new ModelException(jsonl + " was made with another model (" + p.model() + ", SHA-256 "
-                        + p.modelSha256().substring(0, 12) + "...); resume it with that model or choose another folder");
+                        + abbreviate(p.modelSha256()) + "); resume it with that model or choose another folder");
             }
             if (!p.dataSha256().equals(now.dataSha256())) {
                 throw new ModelException(jsonl + " was made with other data (" + p.data() + "); resume it with that"
                         + " data or choose another folder");
             }
         }
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) + "..." : sha;
     }
 
     /** Runs the strategy to its end (or until cancelled), then writes the result files and returns the summary. */
@@ -194,7 +198,7 @@ public final class Exploration {
 
     // ------------------------------------------------------------------ result files
 
-    /** The accuracy-DSP front among feasible results (ids in DSP order). */
+    /** The front of two objectives among feasible results, in order of the second (ties by id). */
     public static List<PointResult> front(List<PointResult> results, boolean[] feasible, String x, String y) {
         List<PointResult> ok = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
@@ -210,7 +214,10 @@ public final class Exploration {
         for (int i : Pareto.front(v, new boolean[] {PointResult.maximised(x), PointResult.maximised(y)})) {
             f.add(ok.get(i));
         }
-        f.sort((a, b) -> Double.compare(a.objective(y), b.objective(y)));
+        f.sort((a, b) -> {
+            int c = Double.compare(a.objective(y), b.objective(y));
+            return c != 0 ? c : Long.compare(a.id(), b.id());
+        });
         return f;
     }
 
@@ -256,8 +263,9 @@ public final class Exploration {
             store.close();
         }
         if (out != null) {
-            AtomicFiles.write(out.resolve("points.csv"), csv(all, feasible));
-            AtomicFiles.write(out.resolve("front.csv"), csv(front, fill(front.size())));
+            List<String> axes = space.axes().stream().map(SearchSpace.Axis::name).toList();
+            AtomicFiles.write(out.resolve("points.csv"), csv(all, feasible, axes));
+            AtomicFiles.write(out.resolve("front.csv"), csv(front, fill(front.size()), axes));
             for (PointResult r : front) {
                 DesignPointCodec.write(out.resolve("front").resolve(r.id() + ".json"),
                         r.point().withName("front-" + r.id()));
@@ -297,9 +305,9 @@ public final class Exploration {
     static final List<String> COLUMNS = List.of("id", "key", "status", "error", "feasible", "accuracy", "dsp",
             "bram18", "lut", "ff", "latency_cycles", "ii_cycles", "storage_bytes");
 
-    /** points.csv: the fixed columns, then one column per choice (axis), in first-seen order. */
-    static String csv(List<PointResult> rows, boolean[] feasible) {
-        Set<String> choiceCols = new LinkedHashSet<>();
+    /** points.csv: the fixed columns, then one column per choice: the space's axes in order, then any other. */
+    static String csv(List<PointResult> rows, boolean[] feasible, List<String> axes) {
+        Set<String> choiceCols = new LinkedHashSet<>(axes);
         for (PointResult r : rows) {
             choiceCols.addAll(r.choices().keySet());
         }

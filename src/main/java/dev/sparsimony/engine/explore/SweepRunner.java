@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * running evaluations within a tile and, once {@link #cancel()} returns, no listener or store sees a new result.
  *
  * <p>Threads: {@link #evaluate} is called by one strategy thread at a time; listeners are called on worker
- * threads, one result at a time (under the runner's delivery lock), in the order the results finish.
+ * threads, one result at a time (under the runner's delivery lock), in the order the results finish. Result ids
+ * follow the order in which the strategy proposed the points, so the same sweep gives the same ids on any number of
+ * threads.
  */
 public final class SweepRunner implements AutoCloseable {
     /** Receives results and progress; called on worker threads, one call at a time. */
@@ -118,7 +120,8 @@ public final class SweepRunner implements AutoCloseable {
                 futures.add(inBatch.get(key)); // the same point twice in one batch: evaluated once
                 continue;
             }
-            Future<PointResult> f = pool.submit(() -> run(p, c));
+            long id = nextId.getAndIncrement(); // ids follow the strategy's order, whatever finishes first
+            Future<PointResult> f = pool.submit(() -> run(p, c, id));
             futures.add(f);
             if (key != null) {
                 inBatch.put(key, f);
@@ -139,7 +142,7 @@ public final class SweepRunner implements AutoCloseable {
         return out;
     }
 
-    private PointResult run(DesignPoint p, Map<String, Object> choices) throws InterruptedException {
+    private PointResult run(DesignPoint p, Map<String, Object> choices, long id) throws InterruptedException {
         awaitGate();
         if (cancelled) {
             return null;
@@ -171,7 +174,7 @@ public final class SweepRunner implements AutoCloseable {
             if (again != null) {
                 return again; // another worker finished the same point first
             }
-            r = r.withId(nextId.getAndIncrement()).withChoices(choices);
+            r = r.withId(id).withChoices(choices);
             if (r.cached()) {
                 cacheHits.incrementAndGet();
             } else {
