@@ -3,6 +3,10 @@ package dev.sparsimony.app.model;
 import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.DesignPointEvaluator;
+import dev.sparsimony.engine.explore.EvaluationBackend;
+import dev.sparsimony.engine.explore.LocalBackend;
+import dev.sparsimony.engine.explore.Provenance;
+import dev.sparsimony.engine.hardware.DeviceCatalogue;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.prune.StructureMap;
@@ -58,6 +62,15 @@ public interface EngineGateway {
      * factor in strict mode, unsupported layer).
      */
     FpgaEstimate estimateFpga(Model compressed, DesignPoint point, Device device);
+
+    /**
+     * A backend that evaluates design points of this model and data for a sweep runner (one workspace per worker
+     * thread). The caller closes it.
+     */
+    default EvaluationBackend evaluationBackend(Model model, Dataset data) {
+        return new LocalBackend(model, data, DeviceCatalogue.builtIn(), new Provenance(model.name(), "", data.name(),
+                "", Provenance.engineVersion(), 0, null, 1, 0));
+    }
 
     /** Starts the numeric runtime in the background so the first evaluation does not pay for it. */
     void warmUpAsync();
