@@ -8,6 +8,7 @@ import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.FpgaEstimate;
 import dev.sparsimony.engine.explore.DesignPointHardware;
+import dev.sparsimony.engine.explore.HardwareSpec;
 import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.hardware.IoType;
 import dev.sparsimony.engine.hardware.LayerEstimate;
@@ -69,7 +70,10 @@ public final class HardwareViewModel {
         prune.prunedProperty().addListener(x -> schedule());
         prune.designProperty().addListener(x -> schedule());
         for (javafx.beans.Observable o : List.of(device, reuseFactor, strategy, io, clock, strictReuse)) {
-            o.addListener(x -> schedule());
+            o.addListener(x -> {
+                publish();
+                schedule();
+            });
         }
         // the catalogue is a small JSON resource, but still read off the JavaFX thread
         CompletableFuture.supplyAsync(engine::devices).whenComplete((list, e) -> Platform.runLater(() -> {
@@ -84,6 +88,21 @@ public final class HardwareViewModel {
                         : list.get(0).name());
             }
         }));
+    }
+
+    /**
+     * The panel's settings become the design point's hardware settings (the single source of the reuse factor the
+     * structures follow); a clock that is not a number leaves the point as it was (the panel shows the error).
+     */
+    private void publish() {
+        try {
+            Double mhz = parseClock(clock.get());
+            prune.settings().hardwareProperty().set(new HardwareSpec(device.get(), strategy.get().label(),
+                    reuseFactor.get(), io.get() == IoType.STREAM ? "stream" : "parallel",
+                    mhz != null && mhz > 0 ? mhz : null, null, strictReuse.get() ? Boolean.TRUE : null));
+        } catch (ModelException e) {
+            // shown by schedule()
+        }
     }
 
     private void schedule() {

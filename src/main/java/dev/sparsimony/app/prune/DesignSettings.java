@@ -1,6 +1,7 @@
 package dev.sparsimony.app.prune;
 
 import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.HardwareSpec;
 import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.prune.Granularities;
@@ -14,6 +15,8 @@ import java.util.Map;
 import javafx.beans.Observable;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -36,6 +39,12 @@ public final class DesignSettings {
     /** Weight width W of ap_fixed&lt;W,I&gt;; 0 keeps float weights. */
     private final IntegerProperty weightBits = new SimpleIntegerProperty(this, "weightBits", 0);
     private final IntegerProperty weightIntegerBits = new SimpleIntegerProperty(this, "weightIntegerBits", 1);
+    /**
+     * The hardware settings of the point (set by the hardware panel): the reuse factor the dsp-pattern and
+     * bram-block structures follow, and the settings hardware budgets are costed with.
+     */
+    private final ObjectProperty<HardwareSpec> hardware = new SimpleObjectProperty<>(this, "hardware",
+            HardwareSpec.DEFAULTS);
 
     /** Granularity ids of the engine's registry, "unstructured" first, the rest alphabetically. */
     public static List<String> granularities() {
@@ -70,7 +79,7 @@ public final class DesignSettings {
                 : PruneSpec.structured(g, p, "l1", selection.get(), sparsity);
         QuantizerSpec w = weightBits.get() == 0 ? QuantizerSpec.none()
                 : QuantizerSpec.fixed(weightBits.get(), weightIntegerBits.get());
-        return DesignPoint.of(ps).withQuantizers(w, null, null).withName("gui");
+        return DesignPoint.of(ps).withQuantizers(w, null, null).withHardware(hardware.get()).withName("gui");
     }
 
     /** "n=2, m=4" -&gt; {n=2.0, m=4.0}. */
@@ -101,7 +110,7 @@ public final class DesignSettings {
     /** Every property, for listeners that re-run the computation on any change. */
     public Observable[] all() {
         return new Observable[] {granularity, params, selection, budgetResource, budgetPercent, weightBits,
-                weightIntegerBits};
+                weightIntegerBits, hardware};
     }
 
     public StringProperty granularityProperty() {
@@ -126,6 +135,10 @@ public final class DesignSettings {
 
     public IntegerProperty weightBitsProperty() {
         return weightBits;
+    }
+
+    public ObjectProperty<HardwareSpec> hardwareProperty() {
+        return hardware;
     }
 
     public IntegerProperty weightIntegerBitsProperty() {
