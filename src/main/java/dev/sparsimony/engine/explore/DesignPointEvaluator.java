@@ -73,7 +73,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
      * whichever worker needs one first).
      */
     public static final class Shared {
-        final java.util.concurrent.ConcurrentHashMap<String, Ranking> rankings =
+        final java.util.concurrent.ConcurrentHashMap<RankingKey, Ranking> rankings =
                 new java.util.concurrent.ConcurrentHashMap<>();
     }
 
@@ -242,15 +242,15 @@ public final class DesignPointEvaluator implements AutoCloseable {
         Node softmax;
         CompiledModel logits;
         float[] logitsOut;
-        final Map<String, GlobalOrder> global = new HashMap<>();
+        final Map<GlobalKey, GlobalOrder> global = new HashMap<>();
         final Map<String, FpgaEstimate> unpruned = new HashMap<>();
         /** The knapsack's status and the estimate made while checking its budgets, for the last point. */
         String solver;
         FpgaEstimate estimate;
-        final Map<String, Granularity> granularities = new HashMap<>();
+        final Map<GranularityKey, Granularity> granularities = new HashMap<>();
         final Map<String, WeightQuantizer> quantizers = new HashMap<>();
         final Map<String, QuantizeOutput> transforms = new HashMap<>();
-        final java.util.Set<String> validated = new java.util.HashSet<>();
+        final java.util.Set<Object> validated = new java.util.HashSet<>();
         Resolved last;
     }
 
@@ -331,7 +331,18 @@ public final class DesignPointEvaluator implements AutoCloseable {
     // ------------------------------------------------------------------ resolution of a point per layer
 
     /** Everything a point means for each layer of the prepared model. */
-    private record Resolved(DesignPoint point, Granularity[] gran, String[] granKey, LayerContext[] ctx,
+    /** A granularity with its parameters and, for the structures that follow the hardware, width and RF. */
+    private record GranularityKey(String id, Map<String, Double> params, int bits, int rf) {
+    }
+
+    /** A ranking: depth-shrink choice, layer, granularity, importance (records: no string building per point). */
+    private record RankingKey(String shrink, int layer, GranularityKey granularity, String importance) {
+    }
+
+    private record GlobalKey(List<GranularityKey> granularities, String importance, String exempt) {
+    }
+
+    private record Resolved(DesignPoint point, Granularity[] gran, GranularityKey[] granKey, LayerContext[] ctx,
                             boolean[] exempt, Importance importance, double[] sparsity, WeightQuantizer[] wq,
                             FixedPoint[] bq, Map<String, FixedPoint> oq, HardwareConfig hw, LayerHwConfig[] layerHw,
                             FixedPoint[] dataIn, Device device) {
@@ -358,7 +369,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
         Map<String, FixedPoint> dataPrecision = FpgaModel.inputPrecisions(pr.model, hw);
         int L = pr.layers.size();
         Granularity[] gran = new Granularity[L];
-        String[] keys = new String[L];
+        GranularityKey[] keys = new GranularityKey[L];
         LayerContext[] ctx = new LayerContext[L];
         boolean[] exempt = new boolean[L];
         double[] sp = new double[L];
@@ -424,7 +435,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
                 throw new ModelException(lf + ": " + e.getMessage(), e);
             }
             boolean hwStructures = Granularities.registration(gid).usesHardware();
-            String key = gid + new TreeMap<>(params) + (hwStructures ? "|b" + bits + "|rf" + rf : "");
+            GranularityKey key = new GranularityKey(gid, params, hwStructures ? bits : 0, hwStructures ? rf : 0);
             Granularity g = pr.granularities.get(key);
             try {
                 if (g == null) {
@@ -433,7 +444,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
                 }
                 if (g.wholeStructures()) {
                     ranking(pr, i, g, key, imp, ctx[i]); // cached; validates sizes against this layer
-                } else if (pr.validated.add(layer.name() + "|" + key)) {
+                } else if (pr.validated.add(List.of(i, key))) {
                     g.structures(layer, ctx[i]);
                 }
             } catch (ModelException e) {
@@ -476,8 +487,9 @@ public final class DesignPointEvaluator implements AutoCloseable {
         return nd.op().isPrunable() || nd.op() instanceof Ops.BatchNorm;
     }
 
-    private Ranking ranking(Prepared pr, int i, Granularity g, String gkey, Importance imp, LayerContext ctx) {
-        String key = pr.shrinkKey + "|" + pr.layers.get(i).name() + "|" + gkey + "|" + imp.id();
+    private Ranking ranking(Prepared pr, int i, Granularity g, GranularityKey gkey, Importance imp,
+                            LayerContext ctx) {
+        RankingKey key = new RankingKey(pr.shrinkKey, i, gkey, imp.id());
         return shared.rankings.computeIfAbsent(key, k -> {
             Node layer = pr.layers.get(i);
             StructureMap map = g.structures(layer, ctx);
@@ -579,7 +591,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
             }
             return;
         }
-        String key = String.join(";", rv.granKey()) + "|" + rv.importance().id() + "|" + exemptKey;
+        GlobalKey key = new GlobalKey(List.of(rv.granKey()), rv.importance().id(), exemptKey.toString());
         GlobalOrder go = pr.global.get(key);
         if (go == null) {
             List<double[]> entries = new ArrayList<>();
