@@ -24,7 +24,8 @@ public final class Granularities {
         }
     }
 
-    private static final Map<String, Registration> REGISTRY = new LinkedHashMap<>();
+    /** Copy-on-write: sweep workers read it on every point without taking a lock. */
+    private static volatile Map<String, Registration> registry = Map.of();
 
     static {
         register(new Registration("unstructured", "individual weights (magnitude pruning)", List.of(), false,
@@ -57,18 +58,20 @@ public final class Granularities {
     }
 
     public static synchronized void register(Registration r) {
-        REGISTRY.put(r.id(), r);
+        Map<String, Registration> m = new LinkedHashMap<>(registry);
+        m.put(r.id(), r);
+        registry = java.util.Collections.unmodifiableMap(m);
     }
 
-    public static synchronized Set<String> ids() {
-        return Set.copyOf(REGISTRY.keySet());
+    public static Set<String> ids() {
+        return Set.copyOf(registry.keySet());
     }
 
-    public static synchronized Registration registration(String id) {
-        Registration r = REGISTRY.get(id == null ? "unstructured" : id);
+    public static Registration registration(String id) {
+        Registration r = registry.get(id == null ? "unstructured" : id);
         if (r == null) {
             throw new ModelException("granularity '" + id + "' is unknown; known: "
-                    + String.join(", ", REGISTRY.keySet()));
+                    + String.join(", ", registry.keySet()));
         }
         return r;
     }
