@@ -1,6 +1,7 @@
 package dev.sparsimony.app;
 
 import dev.sparsimony.app.dialogs.DialogService;
+import dev.sparsimony.app.explore.ExploreViewModel;
 import dev.sparsimony.app.hardware.HardwareViewModel;
 import dev.sparsimony.app.layer.LayerDetail;
 import dev.sparsimony.app.model.EngineGateway;
@@ -11,9 +12,9 @@ import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.app.prune.PruneViewModel;
 import dev.sparsimony.app.prune.SweepViewModel;
 import dev.sparsimony.engine.data.Dataset;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.DesignPointCodec;
+import dev.sparsimony.engine.explore.SearchSpace;
 import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.report.LayerSummary;
 import dev.sparsimony.engine.metric.Quality;
@@ -55,8 +56,6 @@ public final class MainViewModel {
     private final EngineGateway engine;
     private final DialogService dialogs;
     private final RecentFiles recent;
-    /** Design points are written as their records (Jackson), the form the CLI's --config reads. */
-    private static final ObjectMapper DESIGN_JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sparsimony-io");
         t.setDaemon(true);
@@ -77,6 +76,10 @@ public final class MainViewModel {
     private final PruneViewModel prune;
     private final SweepViewModel sweep;
     private final HardwareViewModel hardware;
+    private final ExploreViewModel explore;
+    /** Incremented whenever a point from elsewhere (a plot, a file) is shown: the window brings the model view up. */
+    private final javafx.beans.property.ReadOnlyIntegerWrapper pointsShown =
+            new javafx.beans.property.ReadOnlyIntegerWrapper(this, "pointsShown");
 
     public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent) {
         this.engine = engine;
@@ -86,6 +89,8 @@ public final class MainViewModel {
                 msg -> dialogs.showError("Pruning failed", msg));
         this.sweep = new SweepViewModel(engine, session.getReadOnlyProperty(), prune.settings());
         this.hardware = new HardwareViewModel(engine, prune);
+        this.explore = new ExploreViewModel(engine, session.getReadOnlyProperty(), this::explorationBase,
+                this::showPoint);
         prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
         selectedLayer.addListener((obs, o, n) -> refreshDetail());
     }
@@ -163,11 +168,7 @@ public final class MainViewModel {
             return;
         }
         runIo("Saving " + target.getFileName() + "…", () -> {
-            try {
-                DESIGN_JSON.writeValue(target.toFile(), point);
-            } catch (java.io.IOException e) {
-                throw new ModelException("cannot write " + target + ": " + e.getMessage(), e);
-            }
+            DesignPointCodec.write(target, point); // the one codec of design points (atomic write)
             return target;
         }, p -> status.set("Saved design point " + p.getFileName()), "Cannot save " + target.getFileName());
     }
@@ -304,7 +305,53 @@ public final class MainViewModel {
         detail.set(LayerDetail.of(s.model().node(name), m.node(name), prune.structuresProperty().get().get(name)));
     }
 
+    /** The base of a window sweep: the design point of the bar, slider and per-layer settings. */
+    private DesignPoint explorationBase() {
+        return prune.currentDesignPoint();
+    }
+
+    /** Shows a design point in the model view (every control takes its values). */
+    public void showPoint(DesignPoint p) {
+        prune.applyPoint(p);
+        pointsShown.set(pointsShown.get() + 1);
+        status.set("Showing design point " + (p.name() == null ? "" : p.name()) + " (" + p.key() + ")");
+    }
+
+    /**
+     * Reads a search-space file and starts its sweep at once ({@code gui MODEL --space SPACE.json --out DIR}): the
+     * space's base point is shown in the model view, its axes fill the Explore tab, and the results go to
+     * {@code out} as {@code sparsimony explore} writes them. A bad file is a dialog; nothing starts.
+     */
+    public void exploreSpaceFile(Path spaceFile, Path out, String strategy, Integer evaluations) {
+        runIo("Reading " + spaceFile.getFileName() + "…", () -> SearchSpace.read(spaceFile), space -> {
+            prune.applyPoint(space.base());
+            explore.startSpace(space, out, strategy, evaluations);
+            exploreRequested.set(exploreRequested.get() + 1);
+        }, "Cannot read the search space " + spaceFile.getFileName());
+    }
+
+    private final javafx.beans.property.ReadOnlyIntegerWrapper exploreRequested =
+            new javafx.beans.property.ReadOnlyIntegerWrapper(this, "exploreRequested");
+
+    /** Incremented when a sweep starts from outside the Explore tab: the window brings the tab up. */
+    public javafx.beans.property.ReadOnlyIntegerProperty exploreRequestedProperty() {
+        return exploreRequested.getReadOnlyProperty();
+    }
+
+    public DialogService dialogs() {
+        return dialogs;
+    }
+
+    public javafx.beans.property.ReadOnlyIntegerProperty pointsShownProperty() {
+        return pointsShown.getReadOnlyProperty();
+    }
+
+    public ExploreViewModel explore() {
+        return explore;
+    }
+
     public void shutdown() {
+        explore.shutdown();
         io.shutdownNow();
         prune.shutdown();
         sweep.shutdown();

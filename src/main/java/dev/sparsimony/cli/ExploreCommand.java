@@ -1,9 +1,6 @@
 package dev.sparsimony.cli;
 
 import dev.sparsimony.engine.explore.Exploration;
-import dev.sparsimony.engine.explore.ResourceCosts;
-import dev.sparsimony.engine.prune.Granularities;
-import dev.sparsimony.engine.prune.GranularityParam;
 import dev.sparsimony.engine.explore.LocalBackend;
 import dev.sparsimony.engine.explore.PointResult;
 import dev.sparsimony.engine.explore.SearchSpace;
@@ -130,41 +127,19 @@ final class ExploreCommand implements Callable<Integer> {
         }
     }
 
-    /** The axes a space can have on this model: every field of a design point, and each granularity's parameters. */
+    /** The axes a space can have on this model (the engine's list, as the window's axis editor shows it). */
     private void listAxes(PrintWriter out) {
         var model = modelArg.load();
         Table t = new Table("field", "values");
-        t.row("prune.granularity", String.join(", ", new java.util.TreeSet<>(Granularities.ids())));
-        for (String g : new java.util.TreeSet<>(Granularities.ids())) {
-            for (GranularityParam p : Granularities.params(g)) {
-                t.row("prune.params." + p.name(), (p.integer() ? "whole number in " : "number in ") + p.range()
-                        + ", default " + fmt(p.defaultValue()) + " (" + g + ": " + p.description() + ")");
-            }
-        }
-        t.row("prune.sparsity", "number in [0, 1)");
-        t.row("prune.selection", "layer, global, knapsack");
-        t.row("prune.importance", "l1, l2, bn-gamma");
-        t.row("prune.budgets.RESOURCE", "budget of " + String.join(", ", ResourceCosts.resources()));
-        t.row("prune.budgetBasis", "unpruned, device, absolute");
-        t.row("weights / biases / outputs", "quantizer, e.g. {\"bits\": [4, 6, 8]} axis or {\"type\": \"fixed\", \"hls\": \"ap_fixed<8,2>\"}");
-        t.row("hardware.device", String.join(", ", DeviceCatalogue.standard(devices).names()));
-        t.row("hardware.strategy", "latency, resource, unrolled");
-        t.row("hardware.reuseFactor", "whole number >= 1");
-        t.row("hardware.io", "parallel, stream");
-        t.row("hardware.clockMhz", "number in (0, 5000]");
-        t.row("hardware.precision", "hls4ml type, e.g. ap_fixed<16,6>");
-        for (var n : model.prunableNodes()) {
-            t.row("layers[" + n.name() + "].*", "sparsity, exempt, granularity, params.*, weights, biases, outputs,"
-                    + " reuseFactor, strategy");
+        for (SearchSpace.Field f : SearchSpace.fields(model.prunableNodes().stream().map(n -> n.name()).toList(),
+                DeviceCatalogue.standard(devices).names())) {
+            t.row(f.path(), f.bits() ? f.values() + "; axis: {\"field\": \"" + f.path() + "\", \"bits\": [4, 6, 8]}"
+                    : f.values());
         }
         t.print(out);
         out.println("strategies: " + Strategies.ids().stream().map(id -> id + " (" + Strategies.description(id) + ")")
                 .collect(java.util.stream.Collectors.joining("; ")));
         out.flush();
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** One progress line on the terminal, rewritten at most five times a second. */

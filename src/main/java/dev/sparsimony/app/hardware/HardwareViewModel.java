@@ -71,10 +71,14 @@ public final class HardwareViewModel {
         prune.designProperty().addListener(x -> schedule());
         for (javafx.beans.Observable o : List.of(device, reuseFactor, strategy, io, clock, strictReuse)) {
             o.addListener(x -> {
-                publish();
-                schedule();
+                if (!showing) {
+                    publish();
+                    schedule();
+                }
             });
         }
+        // a point applied from elsewhere (a plot, a file) brings its own hardware settings: the panel shows them
+        prune.settings().hardwareProperty().addListener((o, a, h) -> show(h));
         // the catalogue is a small JSON resource, but still read off the JavaFX thread
         CompletableFuture.supplyAsync(engine::devices).whenComplete((list, e) -> Platform.runLater(() -> {
             if (e != null) {
@@ -90,11 +94,49 @@ public final class HardwareViewModel {
         }));
     }
 
+    private boolean showing;
+
+    /** The panel's controls take a point's hardware settings (without publishing them back). */
+    private void show(HardwareSpec h) {
+        if (publishing || h == null) {
+            return;
+        }
+        showing = true;
+        try {
+            if (h.device() != null) {
+                devices.stream().filter(d -> d.name().equalsIgnoreCase(h.device())
+                        || d.part().equalsIgnoreCase(h.device())).findFirst().ifPresent(d -> device.set(d.name()));
+            }
+            if (h.reuseFactor() != null) {
+                reuseFactor.set(h.reuseFactor());
+            }
+            if (h.strategy() != null) {
+                strategy.set(Strategy.parse(h.strategy()));
+            }
+            if (h.io() != null) {
+                io.set(IoType.parse(h.io()));
+            }
+            clock.set(h.clockMhz() == null ? "" : String.valueOf(h.clockMhz()));
+            strictReuse.set(Boolean.TRUE.equals(h.strictReuse()));
+        } catch (ModelException e) {
+            showError(e.getMessage());
+        } finally {
+            showing = false;
+        }
+        schedule();
+    }
+
+    private boolean publishing;
+
     /**
      * The panel's settings become the design point's hardware settings (the single source of the reuse factor the
      * structures follow); a clock that is not a number leaves the point as it was (the panel shows the error).
      */
     private void publish() {
+        if (showing) {
+            return;
+        }
+        publishing = true;
         try {
             Double mhz = parseClock(clock.get());
             prune.settings().hardwareProperty().set(new HardwareSpec(device.get(), strategy.get().label(),
@@ -102,6 +144,8 @@ public final class HardwareViewModel {
                     mhz != null && mhz > 0 ? mhz : null, null, strictReuse.get() ? Boolean.TRUE : null));
         } catch (ModelException e) {
             // shown by schedule()
+        } finally {
+            publishing = false;
         }
     }
 

@@ -68,8 +68,21 @@ public interface EngineGateway {
      * thread). The caller closes it.
      */
     default EvaluationBackend evaluationBackend(Model model, Dataset data) {
-        return new LocalBackend(model, data, DeviceCatalogue.builtIn(), new Provenance(model.name(), "", data.name(),
-                "", Provenance.engineVersion(), 0, null, 1, 0));
+        return evaluationBackend(model, data, null, null, 1);
+    }
+
+    /**
+     * The same for a sweep whose results are saved: the provenance carries the SHA-256 of the model and data files
+     * (null paths: a built-in model or data, hashed as empty).
+     */
+    default EvaluationBackend evaluationBackend(Model model, Dataset data, Path modelPath, Path dataPath,
+                                                int threads) {
+        return new LocalBackend(model, data, DeviceCatalogue.standard(), new Provenance(
+                modelPath == null ? model.name() : modelPath.toString(),
+                modelPath == null ? "" : LocalBackend.modelHash(modelPath),
+                dataPath == null ? data.name() : dataPath.toString(),
+                dataPath == null ? "" : LocalBackend.fileHash(dataPath), Provenance.engineVersion(), 0, null,
+                threads, 0));
     }
 
     /** Starts the numeric runtime in the background so the first evaluation does not pay for it. */

@@ -73,7 +73,7 @@ public record DesignPoint(int version, String name, PruneSpec prune, Map<String,
     /** This point with one layer's overrides replaced (an empty spec removes the entry). */
     public DesignPoint withLayer(String layer, LayerSpec spec) {
         Map<String, LayerSpec> m = new LinkedHashMap<>(layers);
-        if (spec == null || spec.isEmpty()) {
+        if (spec == null || spec.overridesNothing()) {
             m.remove(layer);
         } else {
             m.put(layer, spec);
@@ -137,7 +137,7 @@ public record DesignPoint(int version, String name, PruneSpec prune, Map<String,
         for (Map.Entry<String, LayerSpec> e : layers.entrySet()) {
             String f = "layers." + e.getKey();
             LayerSpec s = e.getValue() == null ? LayerSpec.empty() : e.getValue();
-            boolean exempt = s.isExempt();
+            boolean exempt = s.exemptFromPruning();
             String lg = null;
             Map<String, Double> lp = null;
             Double lsp = null;
@@ -165,7 +165,7 @@ public record DesignPoint(int version, String name, PruneSpec prune, Map<String,
             String st = s.strategy() == null ? null : canonicalStrategy(s.strategy(), f + ".strategy");
             st = hw.strategy().equals(st) ? null : st;
             LayerSpec c = new LayerSpec(lg, lp, lsp, exempt ? Boolean.TRUE : null, lw, lb, lo, rf, st);
-            if (!c.isEmpty()) {
+            if (!c.overridesNothing()) {
                 ls.put(e.getKey(), c);
             }
         }
@@ -177,7 +177,7 @@ public record DesignPoint(int version, String name, PruneSpec prune, Map<String,
             Map<String, LayerSpec> kept = new TreeMap<>();
             ls.forEach((k, v) -> {
                 LayerSpec c = v.withGranularity(null, null).withExempt(null);
-                if (!c.isEmpty()) {
+                if (!c.overridesNothing()) {
                     kept.put(k, c);
                 }
             });
@@ -208,7 +208,7 @@ public record DesignPoint(int version, String name, PruneSpec prune, Map<String,
         Map<String, LayerSpec> ls = new TreeMap<>();
         c.layers().forEach((k, v) -> {
             LayerSpec s = v.withReuseFactor(null).withStrategy(null);
-            if (!s.isEmpty()) {
+            if (!s.overridesNothing()) {
                 ls.put(k, s);
             }
         });

@@ -390,7 +390,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
             Node layer = pr.layers.get(i);
             String lf = "layers." + layer.name();
             LayerSpec ls = p.layers().get(layer.name());
-            exempt[i] = ls != null && ls.isExempt();
+            exempt[i] = ls != null && ls.exemptFromPruning();
             String field = ls != null && ls.granularity() != null ? lf : "prune";
             String gid = ls != null && ls.granularity() != null ? ls.granularity() : ps.granularity();
             Map<String, Double> params = ls != null && ls.params() != null ? ls.params() : ps.params();
@@ -1129,7 +1129,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
         Map<String, StructureMap> out = new LinkedHashMap<>();
         for (Node layer : model.prunableNodes()) {
             LayerSpec ls = c.layers().get(layer.name());
-            if (ls != null && ls.isExempt()) {
+            if (ls != null && ls.exemptFromPruning()) {
                 continue;
             }
             String gid = ls != null && ls.granularity() != null ? ls.granularity() : c.prune().granularity();

@@ -53,13 +53,13 @@ public record LayerSpec(String granularity, Map<String, Double> params, Double s
         return new LayerSpec(granularity, params, sparsity, exempt, weights, biases, outputs, reuseFactor, s);
     }
 
-    public boolean isExempt() {
+    public boolean exemptFromPruning() {
         return Boolean.TRUE.equals(exempt);
     }
 
     /** True when the spec overrides nothing. */
-    public boolean isEmpty() {
-        return granularity == null && params == null && sparsity == null && !isExempt() && weights == null
+    public boolean overridesNothing() {
+        return granularity == null && params == null && sparsity == null && !exemptFromPruning() && weights == null
                 && biases == null && outputs == null && reuseFactor == null && strategy == null;
     }
 }

@@ -195,6 +195,58 @@ public final class SearchSpace {
         return q;
     }
 
+    /** A field a space can vary, with what its values may be. */
+    public record Field(String path, String values, boolean bits) {
+    }
+
+    /**
+     * Every field a search space can vary for a model: the pruning fields, each granularity's declared parameters,
+     * the quantizers (as bit-width axes), the hardware settings, and the per-layer fields of every prunable layer.
+     * The CLI's {@code --list-axes} and the window's axis editor both list these.
+     */
+    public static List<Field> fields(List<String> prunableLayers, List<String> devices) {
+        List<Field> f = new ArrayList<>();
+        f.add(new Field("prune.sparsity", "number in [0, 1)", false));
+        f.add(new Field("prune.granularity", String.join(", ", new java.util.TreeSet<>(
+                dev.sparsimony.engine.prune.Granularities.ids())), false));
+        for (String g : new java.util.TreeSet<>(dev.sparsimony.engine.prune.Granularities.ids())) {
+            for (var p : dev.sparsimony.engine.prune.Granularities.params(g)) {
+                f.add(new Field("prune.params." + p.name(), (p.integer() ? "whole number in " : "number in ")
+                        + p.range() + ", default " + fmt(p.defaultValue()) + " (" + g + ": " + p.description() + ")",
+                        false));
+            }
+        }
+        f.add(new Field("prune.selection", "layer, global, knapsack", false));
+        f.add(new Field("prune.importance", "l1, l2, bn-gamma", false));
+        for (String r : ResourceCosts.resources()) {
+            f.add(new Field("prune.budgets." + r, "fraction of the unpruned " + r + " (knapsack)", false));
+        }
+        f.add(new Field("weights", "weight width in bits (fixed-point)", true));
+        f.add(new Field("biases", "bias width in bits (fixed-point)", true));
+        f.add(new Field("outputs", "layer-output width in bits (fixed-point)", true));
+        f.add(new Field("hardware.reuseFactor", "whole number >= 1", false));
+        f.add(new Field("hardware.strategy", "latency, resource, unrolled", false));
+        f.add(new Field("hardware.device", String.join(", ", devices), false));
+        f.add(new Field("hardware.io", "parallel, stream", false));
+        f.add(new Field("hardware.clockMhz", "number in (0, 5000]", false));
+        f.add(new Field("hardware.precision", "hls4ml type, e.g. ap_fixed<16,6>", false));
+        for (String l : prunableLayers) {
+            String p = "layers[" + l + "].";
+            f.add(new Field(p + "sparsity", "number in [0, 1) (layer selection)", false));
+            f.add(new Field(p + "exempt", "true, false", false));
+            f.add(new Field(p + "granularity", "a granularity id", false));
+            f.add(new Field(p + "weights", "weight width in bits", true));
+            f.add(new Field(p + "outputs", "output width in bits", true));
+            f.add(new Field(p + "reuseFactor", "whole number >= 1", false));
+            f.add(new Field(p + "strategy", "latency, resource, unrolled", false));
+        }
+        return f;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
     // ------------------------------------------------------------------ reading
 
     public static SearchSpace read(Path file) {
