@@ -1,6 +1,7 @@
 package dev.sparsimony.engine.data;
 
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Problems;
 import dev.sparsimony.engine.model.Tensor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -117,7 +118,9 @@ public final class DataFiles {
                     + " (raise -Xmx, or use fewer samples)", e);
         } catch (RuntimeException e) {
             throw new ModelException("data file " + name + " is corrupt or not " + format + " data ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+                    + Problems.inUserWords(e) + ")", e);
+        } catch (StackOverflowError e) {
+            throw new ModelException("data file " + name + " is corrupt: its structure is nested too deeply", e);
         }
     }
 
@@ -131,6 +134,10 @@ public final class DataFiles {
         }
         if (Files.isDirectory(path)) {
             throw new ModelException("data path " + path + " is a directory; give a data file");
+        }
+        if (!Files.isRegularFile(path)) {
+            // a named pipe or device would block the reader forever (or never end)
+            throw new ModelException("data path " + path + " is not a regular file (a pipe or a device?)");
         }
         if (!Files.isReadable(path)) {
             throw new ModelException("data file is not readable: " + path);

@@ -2,6 +2,7 @@ package dev.sparsimony.engine.io;
 
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +32,10 @@ public final class ModelFiles {
         if (!Files.exists(path)) {
             throw new ModelException("model file not found: " + path);
         }
+        if (!Files.isDirectory(path) && !Files.isRegularFile(path)) {
+            // a named pipe or device would block the reader forever
+            throw new ModelException("model path " + path + " is not a regular file or folder (a pipe or a device?)");
+        }
         if (!Files.isReadable(path)) {
             throw new ModelException("model file is not readable: " + path);
         }
@@ -50,8 +55,9 @@ public final class ModelFiles {
                             + " Sparsimony (raise -Xmx)", e);
                 } catch (RuntimeException e) {
                     throw new ModelException(imp.formatName() + ": " + path.getFileName() + " is corrupt or not a "
-                            + imp.formatName() + " model (" + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+                            + imp.formatName() + " model (" + Problems.inUserWords(e) + ")", e);
+                } catch (StackOverflowError e) {
+                    throw new ModelException(path.getFileName() + " is corrupt: its structure is nested too deeply", e);
                 }
             }
         }

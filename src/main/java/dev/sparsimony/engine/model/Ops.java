@@ -97,6 +97,7 @@ public final class Ops {
                     throw new ModelException("Conv attributes must have " + r + " entries (one per spatial axis)");
                 }
             }
+            Shapes.checkWindow("Conv", kernel.shape(), strides, dilations, padsBegin, padsEnd);
             if (groups < 1 || kernel.dim(-1) % groups != 0) {
                 throw new ModelException("Conv groups must divide the output channels: groups " + groups
                         + ", channels " + kernel.dim(-1));
@@ -328,6 +329,9 @@ public final class Ops {
             if (strides.length != r || padsBegin.length != r || padsEnd.length != r) {
                 throw new ModelException("Pooling attributes must have " + r + " entries");
             }
+            int[] ones = new int[r];
+            Arrays.fill(ones, 1);
+            Shapes.checkWindow("Pooling", kernel, strides, ones, padsBegin, padsEnd);
             kernel = kernel.clone();
             strides = strides.clone();
             padsBegin = padsBegin.clone();

@@ -770,7 +770,8 @@ final class KerasModelBuilder {
         } catch (ModelException e) {
             throw layerError(kerasName, cls, e.getMessage());
         } catch (RuntimeException e) {
-            throw layerError(kerasName, cls, "its input shapes do not fit (" + e + ")");
+            throw layerError(kerasName, cls, "its input shapes do not fit ("
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")");
         }
         claim(nodeName);
         nodes.add(new Node(nodeName, op, in));

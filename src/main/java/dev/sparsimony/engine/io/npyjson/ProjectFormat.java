@@ -200,6 +200,9 @@ public final class ProjectFormat {
                     ? "model directory " + dirOrManifest + " has no " + MANIFEST
                     : "model file not found: " + manifest);
         }
+        if (!Files.isRegularFile(manifest)) {
+            throw new ModelException(mName + " is not a regular file (a folder, a pipe or a device?)");
+        }
         Path dir = manifest.toAbsolutePath().getParent();
         JsonNode root;
         try {

@@ -76,7 +76,7 @@ public final class OnnxImporter implements ModelImporter {
             in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
             throw new ModelException(label + " is not a valid ONNX model: it is truncated or not an ONNX protobuf file ("
-                    + e.getMessage() + ")", e);
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
         } catch (IOException e) {
             throw new ModelException(label + " cannot be read: " + e.getMessage(), e);
         }
@@ -92,8 +92,8 @@ public final class OnnxImporter implements ModelImporter {
         } catch (OutOfMemoryError e) {
             throw new ModelException(label + " is too large for the memory given to Sparsimony (raise -Xmx)", e);
         } catch (RuntimeException e) {
-            throw new ModelException(label + ": cannot import this ONNX model (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            throw new ModelException(label + ": cannot import this ONNX model ("
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
         }
     }
 
