@@ -2,6 +2,7 @@ package dev.sparsimony.engine.io;
 
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.NonFinite;
 import dev.sparsimony.engine.model.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +28,31 @@ public final class ModelFiles {
         return List.copyOf(IMPORTERS);
     }
 
-    /** Loads a model, with one-line errors for missing, unreadable or unsupported files. */
+    /**
+     * Loads a model, with one-line errors for missing, unreadable or unsupported files; NaN or infinite weights are
+     * refused ({@link NonFinite.Policy#REFUSE}).
+     */
     public static Model load(Path path) {
+        return load(path, NonFinite.Policy.REFUSE);
+    }
+
+    /** Loads a model; non-finite weights are refused with a {@code NonFiniteException} or allowed by the policy. */
+    public static Model load(Path path, NonFinite.Policy policy) {
+        return load(path, policy, InputValues.NONE);
+    }
+
+    /**
+     * Loads a model for a run on known input values: importers whose layers need constant operands (ONNX graphs
+     * that pass Conv weights or Reshape targets as graph inputs, like the ONNX backend tests) take the given values
+     * for them; the graph inputs stay inputs of the model and are fed the same values.
+     */
+    public static Model load(Path path, NonFinite.Policy policy, InputValues inputs) {
+        Model m = read(path, inputs);
+        NonFinite.check(NonFinite.scan(m), policy, String.valueOf(path.getFileName()), "weights");
+        return m;
+    }
+
+    private static Model read(Path path, InputValues inputs) {
         if (!Files.exists(path)) {
             throw new ModelException("model file not found: " + path);
         }
@@ -42,7 +66,7 @@ public final class ModelFiles {
         for (ModelImporter imp : importers()) {
             if (imp.accepts(path)) {
                 try {
-                    return imp.load(path);
+                    return inputs.isEmpty() ? imp.load(path) : imp.load(path, inputs);
                 } catch (ModelException e) {
                     throw e;
                 } catch (NoSuchFileException e) {

@@ -42,6 +42,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && in.get(0).length >= 2;
+        }
+
+        @Override
         public Map<String, Tensor> weights() {
             Map<String, Tensor> m = new LinkedHashMap<>();
             m.put("kernel", kernel);
@@ -138,6 +143,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public Map<String, Tensor> weights() {
             Map<String, Tensor> m = new LinkedHashMap<>();
             m.put("kernel", kernel);
@@ -215,6 +225,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public Map<String, Tensor> weights() {
             Map<String, Tensor> m = new LinkedHashMap<>();
             m.put("gamma", gamma);
@@ -266,6 +281,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public int[] outputShape(List<int[]> in) {
             return in.get(0).clone();
         }
@@ -279,6 +299,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Softmax";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && Shapes.axis(axis, in.get(0).length, "Softmax") != 0;
         }
 
         @Override
@@ -306,6 +331,11 @@ public final class Ops {
         @Override
         public Arity arity() {
             return Arity.TWO;
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.elementwise(in, batched, Math.max(in.get(0).length, in.get(1).length));
         }
 
         @Override
@@ -344,6 +374,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public int[] outputShape(List<int[]> in) {
             int[] s = in.get(0);
             int r = kernel.length;
@@ -366,6 +401,11 @@ public final class Ops {
         @Override
         public String kind() {
             return pool == PoolKind.MAX ? "GlobalMaxPool" : "GlobalAvgPool";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
         }
 
         @Override
@@ -394,6 +434,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Flatten";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && (axis < 0 ? axis + in.get(0).length : axis) >= 1;
         }
 
         @Override
@@ -430,6 +475,28 @@ public final class Ops {
             return "Reshape";
         }
 
+        /** Keeps the batch when the target copies it (0) or infers it (-1) from a fixed per-sample rest. */
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            if (!BatchAxis.perSample(in, batched) || shape.length == 0) {
+                return false;
+            }
+            if (shape[0] == 0 && !allowZero) {
+                return true;
+            }
+            if (shape[0] != -1) {
+                return false;
+            }
+            long rest = 1;
+            for (int i = 1; i < shape.length; i++) {
+                if (shape[i] < 0 || (shape[i] == 0 && allowZero)) {
+                    return false;
+                }
+                rest *= shape[i] == 0 ? (i < in.get(0).length ? in.get(0)[i] : 0) : shape[i];
+            }
+            return rest > 0 && Tensor.numel(in.get(0)) % rest == 0;
+        }
+
         @Override
         public int[] outputShape(List<int[]> in) {
             return Shapes.reshape(in.get(0), shape, allowZero);
@@ -445,6 +512,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Transpose";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && perm.length > 0 && perm[0] == 0;
         }
 
         @Override
@@ -467,6 +539,16 @@ public final class Ops {
         @Override
         public String kind() {
             return "Concat";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            for (boolean b : batched) {
+                if (!b) {
+                    return false;
+                }
+            }
+            return Shapes.axis(axis, in.get(0).length, "Concat") != 0;
         }
 
         @Override
@@ -500,6 +582,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Identity";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
         }
 
         @Override
@@ -549,6 +636,16 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            int ra = in.get(0).length;
+            int rb = in.get(1).length;
+            if (batched[0] && batched[1]) {
+                return ra == rb && ra >= 3;
+            }
+            return batched[0] ? ra >= 2 && rb <= 2 : rb >= 3 && ra <= 2;
+        }
+
+        @Override
         public Arity arity() {
             return Arity.TWO;
         }
@@ -564,6 +661,12 @@ public final class Ops {
         @Override
         public String kind() {
             return "Gemm";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return batched[0] && !transA && !batched[1]
+                    && (in.size() < 3 || (!batched[2] && BatchAxis.constantBesideBatch(in.get(2), 2)));
         }
 
         @Override
@@ -623,6 +726,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && (Tensor.numel(in.get(1)) == 1 || Shapes.axis(axis, in.get(0).length, "QuantizeLinear") != 0);
+        }
+
+        @Override
         public Arity arity() {
             return Arity.TWO_OR_THREE;
         }
@@ -638,6 +746,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "DequantizeLinear";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && (Tensor.numel(in.get(1)) == 1 || Shapes.axis(axis, in.get(0).length, "DequantizeLinear") != 0);
         }
 
         @Override
@@ -667,6 +780,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "LRN";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
         }
 
         @Override

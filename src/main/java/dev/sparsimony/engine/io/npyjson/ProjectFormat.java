@@ -322,8 +322,7 @@ public final class ProjectFormat {
                 if (!e.getValue().isTextual()) {
                     throw new ModelException(ctx + " weight '" + wn + "' must name a .npy file");
                 }
-                weights.put(wn, readTensor(dir, e.getValue().textValue(), name, wn, mName,
-                        !type.equals("Constant")));
+                weights.put(wn, readTensor(dir, e.getValue().textValue(), name, wn, mName));
             }
         }
         for (String s : weightSpec) {
@@ -344,8 +343,7 @@ public final class ProjectFormat {
         }
     }
 
-    private static Tensor readTensor(Path dir, String file, String layer, String weight, String mName,
-                                     boolean finiteOnly) {
+    private static Tensor readTensor(Path dir, String file, String layer, String weight, String mName) {
         Path p = dir.resolve(file).normalize();
         String ref = mName + ": layer '" + layer + "' weight '" + weight + "'";
         if (!p.startsWith(dir.normalize())) {
@@ -360,11 +358,7 @@ public final class ProjectFormat {
         } catch (ModelException e) {
             throw new ModelException(ref + ": " + e.getMessage(), e);
         }
-        // constants may hold infinities on purpose (e.g. masks); weights may not
-        if (finiteOnly && t.hasNonFinite()) {
-            throw new ModelException("layer '" + layer + "' weight '" + weight + "' contains NaN/Inf values ("
-                    + file + ")");
-        }
+        // NaN/Inf weights are the business of the one policy in ModelFiles.load (engine.model.NonFinite)
         return t;
     }
 

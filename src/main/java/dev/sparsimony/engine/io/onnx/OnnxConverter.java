@@ -10,6 +10,7 @@ import dev.sparsimony.engine.io.onnx.proto.OnnxProto.TensorProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.TensorShapeProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.sparsimony.engine.model.ActivationKind;
+import dev.sparsimony.engine.model.BatchAxis;
 import dev.sparsimony.engine.model.Layout;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
@@ -73,16 +74,21 @@ final class OnnxConverter {
     private final Set<String> taken = new HashSet<>();
     private final List<ValueInfo> inputs = new ArrayList<>();
     private final Map<String, Integer> inputTypes = new HashMap<>();
-    private final Map<String, Tensor> frozen;
+    /** Values of graph inputs known for this import, used where a layer needs a constant operand. */
+    private final Map<String, Tensor> known;
+    private final Set<String> inputNames = new HashSet<>();
+    /** Graph inputs whose declared first dimension 1 was taken as a free batch. */
+    private final Set<String> fixedOne = new HashSet<>();
 
     /**
-     * @param frozen values for graph inputs to treat as initializers (e.g. the weights that ONNX backend test
-     *               cases pass as inputs: the IR keeps weights inside its layers); may be empty
+     * @param known values of graph inputs for a run on those values (e.g. the weights that ONNX backend test
+     *              cases pass as inputs: the IR keeps weights inside its layers); may be empty. They are taken
+     *              only where an operand must be constant; the inputs stay graph inputs.
      */
-    OnnxConverter(ModelProto mp, String fileLabel, Map<String, Tensor> frozen) {
+    OnnxConverter(ModelProto mp, String fileLabel, Map<String, Tensor> known) {
         this.mp = mp;
         this.fileLabel = fileLabel;
-        this.frozen = frozen;
+        this.known = known;
     }
 
     Model convert() {
@@ -132,15 +138,7 @@ final class OnnxConverter {
             if (initNames.contains(v.getName())) {
                 continue;
             }
-            Tensor fv = frozen.get(v.getName());
-            if (fv != null) {
-                int et = v.getType().getTensorType().getElemType();
-                consts.put(v.getName(), OnnxTensors.isFloatType(et) || et == 0
-                        ? Const.ofFloats(fv.shape(), fv.data())
-                        : Const.ofLongs(fv.shape(), et, toLongs(fv.data())));
-            } else {
-                addInput(v);
-            }
+            addInput(v);
         }
         if (inputs.isEmpty()) {
             throw new ModelException(fileLabel + ": the graph has no inputs besides its initializers");
@@ -165,7 +163,7 @@ final class OnnxConverter {
         for (ValueInfoProto o : g.getOutputList()) {
             String name = o.getName();
             Const c = consts.get(name);
-            if (c != null) {
+            if (c != null && !inputNames.contains(name)) {
                 if (!nodes.containsKey(name)) {
                     emit(name, new Ops.Constant(c.toTensor()), List.of(), false);
                 }
@@ -187,13 +185,45 @@ final class OnnxConverter {
             md.put("onnx.meta." + e.getKey(), e.getValue());
         }
         String name = g.getName().isEmpty() ? fileLabel : g.getName();
-        return new Model(name, inputs, new ArrayList<>(nodes.values()), outs, md);
+        Model m = new Model(name, inputs, new ArrayList<>(nodes.values()), outs, md);
+        if (!fixedOne.isEmpty() && !BatchAxis.outputsKeepBatch(m)) {
+            // a declared batch of 1 is free only when that provably changes nothing (every output keeps the batch);
+            // otherwise it stays 1 and a larger data set runs sample by sample (e.g. keras2onnx's Flatten(axis=0))
+            List<ValueInfo> declared = new ArrayList<>();
+            for (ValueInfo v : inputs) {
+                int[] sh = v.shape();
+                if (fixedOne.contains(v.name())) {
+                    sh[0] = 1;
+                }
+                declared.add(new ValueInfo(v.name(), sh));
+            }
+            m = new Model(name, declared, m.nodes(), outs, md);
+        }
+        return m;
     }
 
     // ------------------------------------------------------------------ graph set-up
 
+    /** A known graph input as a constant of its declared element type. */
+    private Const knownConst(String name) {
+        Tensor fv = known.get(name);
+        int et = inputTypes.getOrDefault(name, OnnxTensors.FLOAT);
+        return OnnxTensors.isFloatType(et) || et == 0 ? Const.ofFloats(fv.shape(), fv.data())
+                : Const.ofLongs(fv.shape(), et, toLongs(fv.data()));
+    }
+
     private void addInput(ValueInfoProto v) {
         String name = v.getName();
+        inputNames.add(name);
+        Tensor kv = known.get(name);
+        if (kv != null && !hasFixedShape(v)) {
+            // a known value stands in for a declaration that cannot be bound (no shape, symbolic feature axes)
+            inputTypes.put(name, v.getType().getTensorType().getElemType());
+            ValueInfo vi = new ValueInfo(name, kv.shape());
+            inputs.add(vi);
+            shapes.put(name, kv.shape());
+            return;
+        }
         if (!v.hasType() || !v.getType().hasTensorType()) {
             throw new ModelException(fileLabel + ": graph input '" + name + "' is not a tensor (or has no type)");
         }
@@ -206,9 +236,14 @@ final class OnnxConverter {
         int[] shape = new int[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             TensorShapeProto.Dimension d = dims.get(i);
-            boolean known = d.hasDimValue() && d.getDimValue() > 0;
+            // a zero-sized dimension is data (an empty tensor), never the batch; a symbolic or unknown first
+            // dimension is the batch, and so is a fixed 1 while every output keeps the batch (checked in convert)
+            boolean known = d.hasDimValue() && d.getDimValue() >= 0;
             if (i == 0 && (!known || (d.getDimValue() == 1 && shape.length >= 2))) {
                 shape[i] = -1;
+                if (known) {
+                    fixedOne.add(name);
+                }
             } else if (!known) {
                 throw new ModelException(fileLabel + ": graph input '" + name + "' has dimension " + i + " "
                         + (d.hasDimParam() ? "'" + d.getDimParam() + "'" : "unknown")
@@ -226,6 +261,19 @@ final class OnnxConverter {
         if (shape.length > 0 && shape[0] == -1) {
             batched.add(name);
         }
+    }
+
+    private static boolean hasFixedShape(ValueInfoProto v) {
+        if (!v.hasType() || !v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+            return false;
+        }
+        List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+        for (int i = 1; i < dims.size(); i++) {
+            if (!dims.get(i).hasDimValue() || dims.get(i).getDimValue() < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Node indices in an order where producers come first (ONNX graphs must be sorted, but not all are). */
@@ -398,6 +446,10 @@ final class OnnxConverter {
 
         Const requireConst(int i, String what) {
             Const c = cst(i);
+            if (c == null && has(i) && inputNames.contains(p.getInput(i)) && known.containsKey(p.getInput(i))) {
+                c = knownConst(p.getInput(i)); // a weight passed as a graph input, known for this run
+                consts.put(p.getInput(i), c);
+            }
             if (c == null) {
                 throw new ModelException("its " + what + " (input " + i + ", '" + in(i) + "') must be a constant"
                         + " (initializer or constant sub-graph); computed " + what + " are not supported");
@@ -408,6 +460,9 @@ final class OnnxConverter {
         /** IR name of input i as a runtime value; a constant becomes an IR Constant node (once). */
         String rt(int i) {
             String name = in(i);
+            if (inputNames.contains(name)) {
+                return name; // a graph input is fed at run time, even when its value was also taken as a constant
+            }
             Const c = consts.get(name);
             if (c != null) {
                 if (!nodes.containsKey(name)) {

@@ -206,8 +206,13 @@ class ProjectFormatTest {
         writeSmall();
         Npy.write(d2.resolve("dense_1_kernel.npy"), NpyArray.ofFloats(Tensor.of(new float[] {1, 2, Float.NaN, 4,
                 5, 6}, 3, 2)));
-        assertEquals("layer 'dense_1' weight 'kernel' contains NaN/Inf values (dense_1_kernel.npy)",
-                assertThrows(ModelException.class, () -> ProjectFormat.read(d2)).getMessage());
+        // NaN weights: read as stored, refused by the one policy of ModelFiles.load unless allowed
+        assertEquals(Float.NaN, ProjectFormat.read(d2).node("dense_1").op().weights().get("kernel").data()[2]);
+        assertEquals(d2.getFileName() + " has NaN or infinite weights: layer 'dense_1' kernel (1 NaN of 6 values);"
+                        + " pass --allow-nonfinite to use it anyway",
+                assertThrows(dev.sparsimony.engine.model.NonFiniteException.class,
+                        () -> dev.sparsimony.engine.io.ModelFiles.load(d2)).getMessage());
+        dev.sparsimony.engine.io.ModelFiles.load(d2, dev.sparsimony.engine.model.NonFinite.Policy.ALLOW);
 
         writeSmall();
         Npy.write(d2.resolve("dense_1_kernel.npy"), NpyArray.ofFloats(seq(1, 4, 2)));
