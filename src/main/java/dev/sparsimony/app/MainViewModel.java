@@ -19,6 +19,8 @@ import dev.sparsimony.engine.report.LayerSummary;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.NonFinite;
+import dev.sparsimony.engine.model.NonFiniteException;
 import dev.sparsimony.engine.model.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,11 +94,18 @@ public final class MainViewModel {
 
     // ------------------------------------------------------------------ commands
 
-    /** Opens a model file or folder in the background; on failure shows the error and keeps the current model. */
+    /**
+     * Opens a model file or folder in the background; on failure shows the error and keeps the current model. A model
+     * with NaN or infinite weights is opened only when the user says so (the engine's one NaN/Inf policy).
+     */
     public void openModel(Path path) {
+        openModel(path, NonFinite.Policy.REFUSE);
+    }
+
+    private void openModel(Path path, NonFinite.Policy policy) {
         runIo("Loading " + path.getFileName() + "…", () -> {
             long t0 = System.nanoTime();
-            Model m = engine.loadModel(path);
+            Model m = engine.loadModel(path, policy);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             ModelSession s = new ModelSession(path, m, null, null, null, null);
             Path data = engine.defaultValidationData(path).orElse(null);
@@ -106,7 +115,15 @@ public final class MainViewModel {
         }, loaded -> {
             recent.add(path);
             show(loaded);
-        }, "Cannot open " + path.getFileName());
+        }, "Cannot open " + path.getFileName(), nf -> {
+            String q = path.getFileName() + " holds NaN or infinite weights: " + NonFinite.summary(nf.findings())
+                    + ". Outputs computed with them are NaN or meaningless. Open it anyway?";
+            if (dialogs.confirm("NaN or infinite weights", q)) {
+                openModel(path, NonFinite.Policy.ALLOW);
+            } else {
+                status.set("Not opened: " + path.getFileName() + " holds NaN or infinite weights");
+            }
+        });
     }
 
     /** Opens validation data for the current model. */
@@ -204,6 +221,12 @@ public final class MainViewModel {
     }
 
     private <T> void runIo(String message, Callable<T> work, Consumer<T> onSuccess, String errorTitle) {
+        runIo(message, work, onSuccess, errorTitle, null);
+    }
+
+    /** As above; {@code onNonFinite} (may be null) handles non-finite weights instead of the error dialog. */
+    private <T> void runIo(String message, Callable<T> work, Consumer<T> onSuccess, String errorTitle,
+                           Consumer<NonFiniteException> onNonFinite) {
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
@@ -219,6 +242,10 @@ public final class MainViewModel {
         task.setOnFailed(e -> {
             loading.set(false);
             Throwable ex = task.getException();
+            if (ex instanceof NonFiniteException nf && onNonFinite != null) {
+                onNonFinite.accept(nf);
+                return;
+            }
             String msg = ex instanceof ModelException ? ex.getMessage() : String.valueOf(ex);
             status.set(errorTitle + ": " + msg);
             dialogs.showError(errorTitle, msg);

@@ -42,6 +42,11 @@ final class EngineServices implements EngineGateway {
     }
 
     @Override
+    public Model loadModel(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return ModelFiles.load(path, policy);
+    }
+
+    @Override
     public Optional<Path> defaultValidationData(Path modelPath) {
         return ProjectFormat.defaultValidationData(modelPath);
     }
