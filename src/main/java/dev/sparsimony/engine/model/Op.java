@@ -11,7 +11,8 @@ import java.util.Map;
 public sealed interface Op permits Ops.Dense, Ops.Conv, Ops.BatchNorm, Ops.Activation, Ops.Softmax,
         Ops.Pool, Ops.GlobalPool, Ops.Flatten, Ops.Reshape, Ops.Transpose, Ops.Binary, Ops.Constant,
         Ops.Concat, Ops.Identity, Ops.MatMul, Ops.Gemm, Ops.QuantizeLinear, Ops.DequantizeLinear,
-        Ops.Lrn {
+        Ops.Lrn, Ops.PRelu, Ops.ThresholdedRelu, Ops.LogSoftmax, Ops.Pad, Ops.Cast, Ops.MaxPoolIndices,
+        Ops.Upsample, QuantOps.Quant, QuantOps.BipolarQuant, QuantOps.Trunc, QuantOps.Requantize {
 
     /** Human-readable layer type, e.g. "Dense", "Conv2D", "ReLU". */
     String kind();

@@ -796,4 +796,237 @@ public final class Ops {
             return s.clone();
         }
     }
+
+    // ------------------------------------------------------------------ added for issue 13 (importer coverage)
+
+    /**
+     * Parametric ReLU: y = x for x &gt;= 0, slope * x otherwise; the slope broadcasts against x right-aligned (ONNX
+     * PRelu, unidirectional broadcasting; Keras PReLU's alpha [dims without batch] with shared axes as 1).
+     */
+    public record PRelu(Tensor slope) implements Op {
+        @Override
+        public String kind() {
+            return "PReLU";
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            return Map.of("slope", slope);
+        }
+
+        @Override
+        public Op withWeight(String name, Tensor v) {
+            return name.equals("slope") ? new PRelu(Shapes.sameShape(slope, v, name)) : Op.super.withWeight(name, v);
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && BatchAxis.constantBesideBatch(slope.shape(), in.get(0).length);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (!Arrays.equals(Shapes.broadcast(s, slope.shape(), "PRelu slope"), s)) {
+                throw new ModelException("PRelu slope " + slope.shapeString() + " does not broadcast to the input "
+                        + Arrays.toString(s));
+            }
+            return s.clone();
+        }
+    }
+
+    /** y = x if x &gt; theta, else 0 (Keras ThresholdedReLU; ONNX ThresholdedRelu). */
+    public record ThresholdedRelu(float theta) implements Op {
+        @Override
+        public String kind() {
+            return "ThresholdedReLU";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+
+    /**
+     * log(softmax(x)) along {@code axis}, computed as x - max - log(sum(exp(x - max))) (ONNX LogSoftmax; with
+     * {@code coerce2d}, opset &lt; 13, the input is viewed as 2-D at {@code axis} as for {@link Softmax}).
+     */
+    public record LogSoftmax(int axis, boolean coerce2d) implements Op {
+        @Override
+        public String kind() {
+            return "LogSoftmax";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && Shapes.axis(axis, in.get(0).length, "LogSoftmax") != 0;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            Shapes.axis(axis, s.length, "LogSoftmax");
+            return s.clone();
+        }
+    }
+
+    public enum PadMode { CONSTANT, REFLECT, EDGE, WRAP }
+
+    /**
+     * Pads (negative: crops) every axis, batch included: ONNX Pad (modes constant, reflect, edge, wrap), Keras
+     * ZeroPadding1D/2D. {@code value} fills in constant mode.
+     */
+    public record Pad(int[] padsBegin, int[] padsEnd, PadMode mode, float value) implements Op {
+        public Pad {
+            if (padsBegin.length != padsEnd.length) {
+                throw new ModelException("Pad needs as many begin as end pads");
+            }
+            padsBegin = padsBegin.clone();
+            padsEnd = padsEnd.clone();
+        }
+
+        @Override
+        public String kind() {
+            return "Pad";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && padsBegin.length > 0 && padsBegin[0] == 0 && padsEnd[0] == 0;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (padsBegin.length != s.length) {
+                throw new ModelException("Pad has pads for " + padsBegin.length + " axes, the input has rank "
+                        + s.length);
+            }
+            int[] o = new int[s.length];
+            for (int i = 0; i < s.length; i++) {
+                long d = (long) s[i] + padsBegin[i] + padsEnd[i];
+                if (d < 0 || d > Integer.MAX_VALUE) {
+                    throw new ModelException("Pad of axis " + i + " by " + padsBegin[i] + "/" + padsEnd[i]
+                            + " does not fit its size " + s[i]);
+                }
+                if (mode == PadMode.REFLECT && s[i] > 0 && (padsBegin[i] >= s[i] || padsEnd[i] >= s[i])) {
+                    throw new ModelException("reflect padding of " + padsBegin[i] + "/" + padsEnd[i]
+                            + " needs an axis longer than the pad, got " + s[i]);
+                }
+                if ((mode == PadMode.EDGE || mode == PadMode.REFLECT || mode == PadMode.WRAP) && s[i] == 0 && d > 0) {
+                    throw new ModelException(mode.name().toLowerCase(java.util.Locale.ROOT)
+                            + " padding of an empty axis");
+                }
+                o[i] = (int) d;
+            }
+            return o;
+        }
+    }
+
+    /** Element types a runtime tensor can be cast to (values stay floats holding the cast's result). */
+    public enum CastType {
+        FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64, UINT64, BOOL
+    }
+
+    /**
+     * ONNX Cast / CastLike of a runtime tensor: to a float type, the value rounded to that type's precision
+     * (half, bfloat16; FLOAT and DOUBLE keep the float32 value); to an integer type, truncated toward zero and
+     * saturated to the type's range (NaN gives 0); to BOOL, 1 for any non-zero value.
+     */
+    public record Cast(CastType to) implements Op {
+        @Override
+        public String kind() {
+            return "Cast";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+
+    /**
+     * The Indices output of ONNX MaxPool (channels-first, 1-D/2-D): for each window the position of its first
+     * maximum in the flattened input, batch and channel offsets included; with {@code columnMajor}
+     * (storage_order 1) the spatial position counts down the columns (h + w * H).
+     */
+    public record MaxPoolIndices(int[] kernel, int[] strides, int[] padsBegin, int[] padsEnd, boolean ceilMode,
+                                 boolean columnMajor) implements Op {
+        public MaxPoolIndices {
+            new Pool(PoolKind.MAX, kernel, strides, padsBegin, padsEnd, false, ceilMode, Layout.CHANNELS_FIRST);
+            kernel = kernel.clone();
+            strides = strides.clone();
+            padsBegin = padsBegin.clone();
+            padsEnd = padsEnd.clone();
+        }
+
+        /** The pooling whose indices these are. */
+        public Pool pool() {
+            return new Pool(PoolKind.MAX, kernel, strides, padsBegin, padsEnd, false, ceilMode, Layout.CHANNELS_FIRST);
+        }
+
+        @Override
+        public String kind() {
+            return "MaxPoolIndices";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return pool().outputShape(in);
+        }
+    }
+
+    /**
+     * Nearest or bilinear upsampling of the spatial axes by integer factors (Keras UpSampling1D/2D). Bilinear follows
+     * tf.image.resize (half-pixel centres: source = (o + 0.5) / scale - 0.5, clamped to the input).
+     */
+    public record Upsample(int[] scales, boolean bilinear, Layout layout) implements Op {
+        public Upsample {
+            if (scales.length < 1 || scales.length > 2) {
+                throw new ModelException("Upsampling supports 1-D and 2-D maps, got " + scales.length + " factors");
+            }
+            for (int f : scales) {
+                if (f < 1 || f > 4096) {
+                    throw new ModelException("upsampling factors must be 1 to 4096, got " + Arrays.toString(scales));
+                }
+            }
+            scales = scales.clone();
+        }
+
+        @Override
+        public String kind() {
+            return "UpSampling" + scales.length + "D";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (s.length != scales.length + 2) {
+                throw new ModelException(kind() + " expects a rank-" + (scales.length + 2) + " input, got shape "
+                        + Arrays.toString(s));
+            }
+            int[] o = s.clone();
+            for (int i = 0; i < scales.length; i++) {
+                int ax = layout.spatialAxis(s.length, i);
+                o[ax] = Math.toIntExact((long) s[ax] * scales[i]);
+            }
+            return o;
+        }
+    }
 }
