@@ -915,10 +915,6 @@ public final class Ops {
                     throw new ModelException("Pad of axis " + i + " by " + padsBegin[i] + "/" + padsEnd[i]
                             + " does not fit its size " + s[i]);
                 }
-                if (mode == PadMode.REFLECT && s[i] > 0 && (padsBegin[i] >= s[i] || padsEnd[i] >= s[i])) {
-                    throw new ModelException("reflect padding of " + padsBegin[i] + "/" + padsEnd[i]
-                            + " needs an axis longer than the pad, got " + s[i]);
-                }
                 if ((mode == PadMode.EDGE || mode == PadMode.REFLECT || mode == PadMode.WRAP) && s[i] == 0 && d > 0) {
                     throw new ModelException(mode.name().toLowerCase(java.util.Locale.ROOT)
                             + " padding of an empty axis");
