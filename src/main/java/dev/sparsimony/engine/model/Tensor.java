@@ -45,8 +45,9 @@ public final class Tensor {
             }
             zero |= d == 0;
             // the product of the non-zero dimensions must stay exact; a zero anywhere makes the tensor empty
-            n = d == 0 ? n : n * d;
-            if (n > (1L << 62)) {
+            try {
+                n = d == 0 ? n : Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
                 throw new ModelException("shape " + Arrays.toString(shape) + " has too many values to be held");
             }
         }
