@@ -202,7 +202,7 @@ class CliEndToEndTest {
                 "--output", dir.resolve("no/such/dir/y.npy").toString()), "output folder does not exist");
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         assertOneLineError(run("predict", twoInTwoOut().toString(), "--input", dir.resolve("a.npy").toString(),
-                "--input", dir.resolve("b.npy").toString(), "--output", file.toString()), "is a file");
+                "--input", dir.resolve("b.npy").toString(), "--output", file.toString()), "give a folder");
         Path ro = dir.resolve("readonly");
         Files.createDirectories(ro);
         // root may write anywhere: then there is no read-only folder to try
