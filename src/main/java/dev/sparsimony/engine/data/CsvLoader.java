@@ -1,6 +1,7 @@
 package dev.sparsimony.engine.data;
 
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Problems;
 import dev.sparsimony.engine.model.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -93,8 +94,8 @@ final class CsvLoader implements DataLoader {
                     Float f = parse(cells[c]);
                     if (f == null) {
                         throw new ModelException("data '" + name + "' line " + lineNo + ", column " + (c + 1)
-                                + (header != null ? " (" + header[c] + ")" : "") + ": '" + cells[c].strip()
-                                + "' is not a number");
+                                + (header != null ? " (" + Problems.excerpt(header[c]) + ")" : "") + ": '"
+                                + Problems.excerpt(cells[c].strip()) + "' is not a number");
                     }
                     v[c] = f;
                 }

@@ -365,6 +365,10 @@ public final class ProjectFormat {
     /** Jackson's message without its multi-line source excerpt. */
     private static String jsonProblem(JsonProcessingException e) {
         String m = String.valueOf(e.getOriginalMessage());
+        if (m.startsWith("Trailing token")) {
+            return "there is more text after the end of the JSON object";
+        }
+        m = m.replaceAll("\\s*\\(bound as [^)]*\\)", "").replaceAll(":? ?not allowed as per `[^`]*`", "");
         int src = m.indexOf(" at [Source:");
         if (src >= 0) {
             int open = m.lastIndexOf(" (", src);
