@@ -1,6 +1,13 @@
 package dev.sparsimony.fuzz;
 
 import com.google.protobuf.ByteString;
+import static dev.sparsimony.engine.io.onnx.OnnxBuild.ai;
+import static dev.sparsimony.engine.io.onnx.OnnxBuild.ais;
+import static dev.sparsimony.engine.io.onnx.OnnxBuild.floats;
+import static dev.sparsimony.engine.io.onnx.OnnxBuild.int64s;
+import static dev.sparsimony.engine.io.onnx.OnnxBuild.vi;
+
+import dev.sparsimony.engine.io.keras.H5Fixture;
 import dev.sparsimony.engine.io.npyjson.ProjectFormat;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.AttributeProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.GraphProto;
@@ -8,8 +15,6 @@ import dev.sparsimony.engine.io.onnx.proto.OnnxProto.ModelProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.NodeProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.OperatorSetIdProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.TensorProto;
-import dev.sparsimony.engine.io.onnx.proto.OnnxProto.TensorShapeProto;
-import dev.sparsimony.engine.io.onnx.proto.OnnxProto.TypeProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.sparsimony.engine.model.ActivationKind;
 import dev.sparsimony.engine.model.Layout;
@@ -22,8 +27,6 @@ import dev.sparsimony.engine.model.ValueInfo;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,27 +46,6 @@ final class Seeds {
 
     // ------------------------------------------------------------------ ONNX
 
-    static ValueInfoProto vi(String name, long... dims) {
-        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-        for (long d : dims) {
-            s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
-    }
-
-    static TensorProto floats(String name, float[] v, long... dims) {
-        ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asFloatBuffer().put(v);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(1)
-                .setRawData(ByteString.copyFrom(bb.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
-
     static TensorProto bytesOf(String name, int type, byte[] v, long... dims) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type)
                 .setRawData(ByteString.copyFrom(v));
@@ -71,26 +53,6 @@ final class Seeds {
             t.addDims(d);
         }
         return t.build();
-    }
-
-    static TensorProto int64s(String name, long... v) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(7).addDims(v.length);
-        for (long x : v) {
-            t.addInt64Data(x);
-        }
-        return t.build();
-    }
-
-    static AttributeProto ints(String name, long... v) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long x : v) {
-            b.addInts(x);
-        }
-        return b.build();
-    }
-
-    static AttributeProto i(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
     }
 
     static NodeProto node(String op, String domain, List<String> in, List<String> out, AttributeProto... a) {
@@ -123,14 +85,14 @@ final class Seeds {
                 .addInitializer(floats("slope", new float[] {0.1f, 0.2f, 0.3f}, 3, 1, 1))
                 .addInitializer(floats("F", ramp(3 * 9 * 4, 0.05f), 4, 27))
                 .addInitializer(floats("FB", ramp(4, 0.1f), 4));
-        g.addNode(node("Conv", "", List.of("x", "W", "B"), List.of("c"), ints("pads", 1, 1, 1, 1)));
+        g.addNode(node("Conv", "", List.of("x", "W", "B"), List.of("c"), ais("pads", 1, 1, 1, 1)));
         g.addNode(node("BatchNormalization", "", List.of("c", "g", "b", "m", "v"), List.of("bn")));
         g.addNode(node("Relu", "", List.of("bn"), List.of("r")));
-        g.addNode(node("MaxPool", "", List.of("r"), List.of("p", "idx"), ints("kernel_shape", 2, 2), ints("strides", 2, 2)));
+        g.addNode(node("MaxPool", "", List.of("r"), List.of("p", "idx"), ais("kernel_shape", 2, 2), ais("strides", 2, 2)));
         g.addNode(node("Pad", "", List.of("p", "pads"), List.of("pd")));
         g.addNode(node("PRelu", "", List.of("pd", "slope"), List.of("pr")));
         g.addNode(node("Flatten", "", List.of("pr"), List.of("f")));
-        g.addNode(node("Gemm", "", List.of("f", "F", "FB"), List.of("gm"), i("transB", 1)));
+        g.addNode(node("Gemm", "", List.of("f", "F", "FB"), List.of("gm"), ai("transB", 1)));
         g.addNode(node("LogSoftmax", "", List.of("gm"), List.of("y")));
         return onnx(g, 13, false);
     }
@@ -145,9 +107,9 @@ final class Seeds {
                 .addInitializer(floats("as", new float[] {0.5f}));
         g.addNode(node("Reshape", "", List.of("x", "shape"), List.of("flat")));
         g.addNode(node("Quant", "qonnx.custom_op.general", List.of("flat", "as", "z", "bw"), List.of("qx"),
-                i("signed", 0), i("narrow", 0)));
+                ai("signed", 0), ai("narrow", 0)));
         g.addNode(node("Quant", "qonnx.custom_op.general", List.of("W", "s", "z", "bw"), List.of("qW"),
-                i("signed", 1), i("narrow", 1)));
+                ai("signed", 1), ai("narrow", 1)));
         g.addNode(node("MatMul", "", List.of("qx", "qW"), List.of("mm")));
         g.addNode(node("Add", "", List.of("mm", "b"), List.of("a")));
         g.addNode(node("BipolarQuant", "qonnx.custom_op.general", List.of("a", "s"), List.of("y")));
@@ -211,31 +173,10 @@ final class Seeds {
                 List<String> names = new ArrayList<>();
                 for (Map.Entry<String, Tensor> e : new java.util.TreeMap<>(w.get(layer)).entrySet()) {
                     names.add(layer + "/" + e.getKey() + ":0");
-                    inner.putDataset(e.getKey() + ":0", nested(e.getValue()));
+                    inner.putDataset(e.getKey() + ":0", H5Fixture.nested(e.getValue()));
                 }
                 g.putAttribute("weight_names", names.toArray(String[]::new));
             }
-        }
-    }
-
-    /** A tensor as the nested Java array jHDF writes. */
-    static Object nested(Tensor t) {
-        int[] s = t.shape();
-        Object a = java.lang.reflect.Array.newInstance(float.class, s);
-        float[] v = t.data();
-        fill(a, s, 0, v, new int[] {0});
-        return a;
-    }
-
-    private static void fill(Object a, int[] s, int d, float[] v, int[] at) {
-        if (d == s.length - 1) {
-            float[] row = (float[]) a;
-            System.arraycopy(v, at[0], row, 0, row.length);
-            at[0] += row.length;
-            return;
-        }
-        for (int i = 0; i < s[d]; i++) {
-            fill(java.lang.reflect.Array.get(a, i), s, d + 1, v, at);
         }
     }
 

@@ -24,6 +24,9 @@ public class ModelException extends RuntimeException {
         if (m == null) {
             return null;
         }
+        if (m.indexOf('`') >= 0) {
+            m = jsonWords(m);
+        }
         StringBuilder b = new StringBuilder(Math.min(m.length(), MAX_LENGTH + 3));
         for (int i = 0; i < m.length() && b.length() < MAX_LENGTH; i++) {
             char c = m.charAt(i);
@@ -39,5 +42,19 @@ public class ModelException extends RuntimeException {
             b.append("...");
         }
         return b.toString();
+    }
+
+    /**
+     * Jackson's data-binding messages (passed on by readers of JSON settings) name Java types, e.g. "Cannot
+     * deserialize value of type `java.lang.Double` from Array value (token `JsonToken.START_ARRAY`)": say the JSON
+     * kind instead.
+     */
+    private static String jsonWords(String m) {
+        return m.replaceAll(" \\(token `JsonToken\\.[A-Z_]+`\\)", "")
+                .replaceAll("`(java\\.lang\\.)?String`", "text")
+                .replaceAll("`(java\\.lang\\.)?(Double|Float|double|float)`", "number")
+                .replaceAll("`(java\\.lang\\.)?(Integer|Long|Short|int|long|short)`", "integer")
+                .replaceAll("`(java\\.lang\\.)?(Boolean|boolean)`", "true/false")
+                .replaceAll("`[a-z_$][\\w$]*(\\.[\\w$]+)+`", "value");
     }
 }

@@ -24,26 +24,11 @@ public final class LogSoftmaxKernel implements OpKernel<Ops.LogSoftmax> {
     public Step prepare(Ops.LogSoftmax op, Context ctx) {
         INDArray in = ctx.input(0);
         INDArray out = ctx.output();
-        long[] s = in.shape();
-        int axis = Shapes.axis(op.axis(), s.length, "LogSoftmax");
-        long outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= s[i];
-        }
-        long len;
-        long inner = 1;
-        if (op.coerce2d()) {
-            len = outer == 0 ? 0 : in.length() / outer;
-        } else {
-            len = s[axis];
-            for (int i = axis + 1; i < s.length; i++) {
-                inner *= s[i];
-            }
-        }
+        int[] g = SoftmaxKernel.rows(in, Shapes.axis(op.axis(), in.rank(), "LogSoftmax"), op.coerce2d());
         int n = Math.toIntExact(in.length());
-        int o = Math.toIntExact(outer);
-        int a = Math.toIntExact(len);
-        int k = Math.toIntExact(inner);
+        int o = g[0];
+        int a = g[1];
+        int k = g[2];
         float[] v = new float[n];
         return () -> {
             if (n == 0) {

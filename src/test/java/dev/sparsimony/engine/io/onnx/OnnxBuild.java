@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Builds small ONNX models in Java for tests (like onnx.helper in Python). */
-final class OnnxBuild {
+public final class OnnxBuild {
     private final GraphProto.Builder g = GraphProto.newBuilder().setName("test");
     private final int opset;
 
@@ -23,7 +23,7 @@ final class OnnxBuild {
         this.opset = opset;
     }
 
-    static ValueInfoProto vi(String name, long... dims) {
+    public static ValueInfoProto vi(String name, long... dims) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : dims) {
             s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
@@ -43,7 +43,7 @@ final class OnnxBuild {
         return this;
     }
 
-    static TensorProto floats(String name, float[] v, long... dims) {
+    public static TensorProto floats(String name, float[] v, long... dims) {
         ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(v);
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(1)
@@ -54,7 +54,7 @@ final class OnnxBuild {
         return t.build();
     }
 
-    static TensorProto int64s(String name, long... v) {
+    public static TensorProto int64s(String name, long... v) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(7).addDims(v.length);
         for (long x : v) {
             t.addInt64Data(x);
@@ -71,7 +71,7 @@ final class OnnxBuild {
         return init(floats(name, v, dims));
     }
 
-    static AttributeProto ai(String name, long v) {
+    public static AttributeProto ai(String name, long v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
     }
 
@@ -84,7 +84,7 @@ final class OnnxBuild {
                 .setS(ByteString.copyFromUtf8(v)).build();
     }
 
-    static AttributeProto ais(String name, long... v) {
+    public static AttributeProto ais(String name, long... v) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long x : v) {
             b.addInts(x);
