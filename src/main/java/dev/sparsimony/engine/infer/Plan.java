@@ -99,6 +99,8 @@ final class Plan {
                 }
             }
             if (out == null) {
+                activationBytes += 4 * Tensor.numel(outShape);
+                checkBudget(n, outShape);
                 out = NdUtil.zeros(NdUtil.longs(outShape));
                 g = members.size();
                 members.add(new ArrayList<>());
@@ -113,6 +115,26 @@ final class Plan {
             } catch (ModelException e) {
                 throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Bytes of activation buffers allocated so far by this plan. */
+    private long activationBytes;
+
+    /**
+     * Refuses a plan whose activations exceed the native memory Sparsimony may use (a damaged or hostile model can
+     * declare any size), before allocating: a one-line error instead of an out-of-memory failure.
+     */
+    private void checkBudget(Node n, int[] outShape) {
+        long limit = org.bytedeco.javacpp.Pointer.maxBytes();
+        if (limit <= 0) {
+            limit = Runtime.getRuntime().maxMemory();
+        }
+        if (activationBytes > limit / 2) {
+            throw new ModelException("layer '" + n.name() + "' (" + n.op().kind() + ") output " + Arrays.toString(outShape)
+                    + " brings the activations to " + (activationBytes >> 20) + " MB, more than half of the "
+                    + (limit >> 20) + " MB of native memory Sparsimony may use (use fewer samples, or raise"
+                    + " -Dorg.bytedeco.javacpp.maxbytes)");
         }
     }
 
