@@ -126,21 +126,34 @@ public final class MainViewModel {
         });
     }
 
-    /** Opens validation data for the current model. */
+    /** Opens validation data for the current model; data with NaN or infinite values only when the user says so. */
     public void openData(Path path) {
+        openData(path, NonFinite.Policy.REFUSE);
+    }
+
+    private void openData(Path path, NonFinite.Policy policy) {
         ModelSession current = session.get();
         if (current == null) {
             dialogs.showError("No model", "open a model before its validation data");
             return;
         }
         runIo("Loading data " + path.getFileName() + "…", () -> {
-            ModelSession s = withData(current, path);
+            // NaN/Inf: the question below; any other problem: the error dialog
+            ModelSession s = measured(current, path, engine.loadData(path, policy));
             if (!s.hasData()) {
                 // unreadable data, or data the model cannot run (wrong feature count): keep the current data
                 throw new ModelException(s.dataNote());
             }
             return new Loaded(s, "Validation data: " + path.getFileName());
-        }, this::show, "Cannot use data " + path.getFileName());
+        }, this::show, "Cannot use data " + path.getFileName(), nf -> {
+            String q = path.getFileName() + " holds NaN or infinite values: " + NonFinite.summary(nf.findings())
+                    + ". Accuracies measured on them are meaningless. Use it anyway?";
+            if (dialogs.confirm("NaN or infinite data", q)) {
+                openData(path, NonFinite.Policy.ALLOW);
+            } else {
+                status.set("Not used: " + path.getFileName() + " holds NaN or infinite values");
+            }
+        });
     }
 
     /** Shows the built-in demonstration model (when no model is given and no sample folder exists). */
@@ -210,6 +223,11 @@ public final class MainViewModel {
         } catch (ModelException e) {
             return s.withData(null, null, null, e.getMessage());
         }
+        return measured(s, dataPath, d);
+    }
+
+    /** The session with data {@code d} and the unpruned model's quality on it (a problem becomes the note). */
+    private ModelSession measured(ModelSession s, Path dataPath, Dataset d) {
         try {
             return s.withData(d, dataPath, engine.evaluate(s.model(), s.model(), d), null);
         } catch (ModelException e) {

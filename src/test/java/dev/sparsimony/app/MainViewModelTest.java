@@ -169,4 +169,31 @@ class MainViewModelTest {
         assertEquals(2, dialogs.questions.size());
         vm.shutdown();
     }
+
+    /** Validation data with NaN: the window asks before using it; "no" keeps the current data. */
+    @Test
+    void nonFiniteDataIsUsedOnlyWhenTheUserSaysSo(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("nan.npy");
+        dev.sparsimony.engine.io.npy.Npy.write(data, dev.sparsimony.engine.io.npy.NpyArray.ofFloats(
+                dev.sparsimony.engine.model.Tensor.of(new float[16 * 3], 3, 16)));
+        float[] v = new float[16 * 3];
+        v[5] = Float.NaN;
+        dev.sparsimony.engine.io.npy.Npy.write(data, dev.sparsimony.engine.io.npy.NpyArray.ofFloats(
+                dev.sparsimony.engine.model.Tensor.of(v, 3, 16)));
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        ModelSession before = onFx(() -> vm.sessionProperty().get());
+        onFx(() -> vm.openData(data));
+        waitUntil(() -> !dialogs.questions.isEmpty() && !vm.loadingProperty().get());
+        assertTrue(dialogs.questions.get(0).contains("data 'nan.npy' (1 NaN of 48 values)"), dialogs.questions.toString());
+        assertSame(before, onFx(() -> vm.sessionProperty().get()));
+        dialogs.answer = true;
+        onFx(() -> vm.openData(data));
+        waitUntil(() -> onFx(() -> vm.sessionProperty().get()) != before && !vm.loadingProperty().get());
+        assertEquals(3, onFx(() -> vm.sessionProperty().get()).data().size());
+        vm.shutdown();
+    }
 }

@@ -242,6 +242,25 @@ class CliEndToEndTest {
         assertOneLineError(run("evaluate", modelDir.toString(), "--data", empty.toString()), "holds no samples");
     }
 
+    /** A Brevitas-style model opens with its own precision, and info says so. */
+    @Test
+    void infoListsTheModelsOwnQuantization() throws Exception {
+        dev.sparsimony.engine.io.onnx.OnnxBuild b = new dev.sparsimony.engine.io.onnx.OnnxBuild(13)
+                .input("x", -1, 2).init("W", new float[] {0.3f, -0.9f, 2.2f, 0.1f}, 2, 2)
+                .init("s", new float[] {0.25f}).init("z", new float[] {0f}).init("bw", new float[] {3f});
+        b.graph().addNode(dev.sparsimony.engine.io.onnx.proto.OnnxProto.NodeProto.newBuilder().setOpType("Quant")
+                .setDomain("qonnx.custom_op.general").addInput("W").addInput("s").addInput("z").addInput("bw")
+                .addOutput("Wq").addAttribute(dev.sparsimony.engine.io.onnx.OnnxBuild.ai("narrow", 1)));
+        b.node("MatMul", new String[] {"x", "Wq"}, "fc").output("fc");
+        Path f = dir.resolve("brevitas.onnx");
+        Files.write(f, b.proto().toBuilder().addOpsetImport(dev.sparsimony.engine.io.onnx.proto.OnnxProto
+                .OperatorSetIdProto.newBuilder().setDomain("qonnx.custom_op.general").setVersion(1)).build()
+                .toByteArray());
+        Run r = run("info", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Quantized: fc kernel 3-bit signed narrow per-tensor"), r.out());
+    }
+
     static void assertOneLineError(Run r, String fragment) {
         assertEquals(1, r.code(), r.out() + r.err());
         String err = r.err().strip();

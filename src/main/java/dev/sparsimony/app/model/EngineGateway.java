@@ -38,6 +38,11 @@ public interface EngineGateway {
     /** Loads a data file (inputs and optional labels). */
     Dataset loadData(Path path);
 
+    /** Loads a data file under a NaN/Inf policy (see {@link #loadModel(Path, dev.sparsimony.engine.model.NonFinite.Policy)}). */
+    default Dataset loadData(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return loadData(path);
+    }
+
     /** Global magnitude pruning of all prunable kernels to the given fraction of zeros (0..1). */
     Model pruneGlobalMagnitude(Model model, double sparsity);
 

@@ -57,6 +57,11 @@ final class EngineServices implements EngineGateway {
     }
 
     @Override
+    public Dataset loadData(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return DataFiles.load(path, dev.sparsimony.engine.data.DataOptions.DEFAULT, policy);
+    }
+
+    @Override
     public Model pruneGlobalMagnitude(Model model, double sparsity) {
         return Pruning.globalMagnitude(model, sparsity);
     }

@@ -19,7 +19,7 @@ public final class OnnxBuild {
     private final GraphProto.Builder g = GraphProto.newBuilder().setName("test");
     private final int opset;
 
-    OnnxBuild(int opset) {
+    public OnnxBuild(int opset) {
         this.opset = opset;
     }
 
@@ -33,12 +33,12 @@ public final class OnnxBuild {
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
     }
 
-    OnnxBuild input(String name, long... dims) {
+    public OnnxBuild input(String name, long... dims) {
         g.addInput(vi(name, dims));
         return this;
     }
 
-    OnnxBuild output(String name) {
+    public OnnxBuild output(String name) {
         g.addOutput(ValueInfoProto.newBuilder().setName(name));
         return this;
     }
@@ -67,7 +67,7 @@ public final class OnnxBuild {
         return this;
     }
 
-    OnnxBuild init(String name, float[] v, long... dims) {
+    public OnnxBuild init(String name, float[] v, long... dims) {
         return init(floats(name, v, dims));
     }
 
@@ -96,7 +96,7 @@ public final class OnnxBuild {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(t).build();
     }
 
-    OnnxBuild node(String op, String[] in, String out, AttributeProto... attrs) {
+    public OnnxBuild node(String op, String[] in, String out, AttributeProto... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out + "_node").addOutput(out);
         for (String s : in) {
             n.addInput(s);
@@ -108,11 +108,11 @@ public final class OnnxBuild {
         return this;
     }
 
-    GraphProto.Builder graph() {
+    public GraphProto.Builder graph() {
         return g;
     }
 
-    ModelProto proto() {
+    public ModelProto proto() {
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(g).build();
