@@ -151,10 +151,7 @@ class MainViewModelTest {
                         dev.sparsimony.engine.model.Tensor.of(new float[] {1, Float.NaN, 0, 1}, 2, 2), null),
                         java.util.List.of("x"))), java.util.List.of("fc")), model);
         RecordingDialogs dialogs = new RecordingDialogs();
-        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
-                new RecentFiles(null)));
-        onFx(vm::openDemo);
-        waitUntil(() -> vm.sessionProperty().get() != null);
+        MainViewModel vm = demo(dialogs);
         ModelSession before = onFx(() -> vm.sessionProperty().get());
         onFx(() -> vm.openModel(model));
         waitUntil(() -> !dialogs.questions.isEmpty() && !vm.loadingProperty().get());
@@ -174,17 +171,12 @@ class MainViewModelTest {
     @Test
     void nonFiniteDataIsUsedOnlyWhenTheUserSaysSo(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("nan.npy");
-        dev.sparsimony.engine.io.npy.Npy.write(data, dev.sparsimony.engine.io.npy.NpyArray.ofFloats(
-                dev.sparsimony.engine.model.Tensor.of(new float[16 * 3], 3, 16)));
         float[] v = new float[16 * 3];
         v[5] = Float.NaN;
         dev.sparsimony.engine.io.npy.Npy.write(data, dev.sparsimony.engine.io.npy.NpyArray.ofFloats(
                 dev.sparsimony.engine.model.Tensor.of(v, 3, 16)));
         RecordingDialogs dialogs = new RecordingDialogs();
-        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
-                new RecentFiles(null)));
-        onFx(vm::openDemo);
-        waitUntil(() -> vm.sessionProperty().get() != null);
+        MainViewModel vm = demo(dialogs);
         ModelSession before = onFx(() -> vm.sessionProperty().get());
         onFx(() -> vm.openData(data));
         waitUntil(() -> !dialogs.questions.isEmpty() && !vm.loadingProperty().get());
@@ -195,5 +187,14 @@ class MainViewModelTest {
         waitUntil(() -> onFx(() -> vm.sessionProperty().get()) != before && !vm.loadingProperty().get());
         assertEquals(3, onFx(() -> vm.sessionProperty().get()).data().size());
         vm.shutdown();
+    }
+
+    /** A view-model showing the demo model, its dialogs recorded. */
+    private static MainViewModel demo(RecordingDialogs dialogs) throws Exception {
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        return vm;
     }
 }

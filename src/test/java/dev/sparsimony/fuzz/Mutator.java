@@ -116,29 +116,15 @@ final class Mutator {
     private static Damaged textDamage(String s, int k, Random r) {
         switch (k) {
             case 0 -> {
-                Matcher m = NUMBER.matcher(s);
-                int count = (int) m.results().count();
-                if (count > 0) {
-                    int pick = r.nextInt(count);
-                    m = NUMBER.matcher(s);
-                    for (int i = 0; i <= pick; i++) {
-                        m.find();
-                    }
-                    String v = HUGE[r.nextInt(HUGE.length)];
-                    return text("number " + m.group() + " -> " + v, s.substring(0, m.start()) + v + s.substring(m.end()));
+                Damaged d = replaceOne(s, NUMBER, "number", r);
+                if (d != null) {
+                    return d;
                 }
             }
             case 1 -> {
-                Matcher m = STRING.matcher(s);
-                int count = (int) m.results().count();
-                if (count > 0) {
-                    int pick = r.nextInt(count);
-                    m = STRING.matcher(s);
-                    for (int i = 0; i <= pick; i++) {
-                        m.find();
-                    }
-                    String v = HUGE[r.nextInt(HUGE.length)];
-                    return text("string " + m.group() + " -> " + v, s.substring(0, m.start()) + v + s.substring(m.end()));
+                Damaged d = replaceOne(s, STRING, "string", r);
+                if (d != null) {
+                    return d;
                 }
             }
             case 2 -> {
@@ -166,6 +152,21 @@ final class Mutator {
             }
         }
         return text("unchanged (no number or string)", s);
+    }
+
+    /** One match of {@code p}, chosen at random, replaced by a hostile value; null when nothing matches. */
+    private static Damaged replaceOne(String s, Pattern p, String what, Random r) {
+        int count = (int) p.matcher(s).results().count();
+        if (count == 0) {
+            return null;
+        }
+        int pick = r.nextInt(count);
+        Matcher m = p.matcher(s);
+        for (int i = 0; i <= pick; i++) {
+            m.find();
+        }
+        String v = HUGE[r.nextInt(HUGE.length)];
+        return text(what + " " + m.group() + " -> " + v, s.substring(0, m.start()) + v + s.substring(m.end()));
     }
 
     private static Damaged text(String how, String s) {
