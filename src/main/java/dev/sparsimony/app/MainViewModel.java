@@ -20,6 +20,8 @@ import dev.sparsimony.engine.report.LayerSummary;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.NonFinite;
+import dev.sparsimony.engine.model.NonFiniteException;
 import dev.sparsimony.engine.model.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,11 +99,18 @@ public final class MainViewModel {
 
     // ------------------------------------------------------------------ commands
 
-    /** Opens a model file or folder in the background; on failure shows the error and keeps the current model. */
+    /**
+     * Opens a model file or folder in the background; on failure shows the error and keeps the current model. A model
+     * with NaN or infinite weights is opened only when the user says so (the engine's one NaN/Inf policy).
+     */
     public void openModel(Path path) {
+        openModel(path, NonFinite.Policy.REFUSE);
+    }
+
+    private void openModel(Path path, NonFinite.Policy policy) {
         runIo("Loading " + path.getFileName() + "…", () -> {
             long t0 = System.nanoTime();
-            Model m = engine.loadModel(path);
+            Model m = engine.loadModel(path, policy);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             ModelSession s = new ModelSession(path, m, null, null, null, null);
             Path data = engine.defaultValidationData(path).orElse(null);
@@ -111,24 +120,45 @@ public final class MainViewModel {
         }, loaded -> {
             recent.add(path);
             show(loaded);
-        }, "Cannot open " + path.getFileName());
+        }, "Cannot open " + path.getFileName(), nf -> {
+            String q = path.getFileName() + " holds NaN or infinite weights: " + NonFinite.summary(nf.findings())
+                    + ". Outputs computed with them are NaN or meaningless. Open it anyway?";
+            if (dialogs.confirm("NaN or infinite weights", q)) {
+                openModel(path, NonFinite.Policy.ALLOW);
+            } else {
+                status.set("Not opened: " + path.getFileName() + " holds NaN or infinite weights");
+            }
+        });
     }
 
-    /** Opens validation data for the current model. */
+    /** Opens validation data for the current model; data with NaN or infinite values only when the user says so. */
     public void openData(Path path) {
+        openData(path, NonFinite.Policy.REFUSE);
+    }
+
+    private void openData(Path path, NonFinite.Policy policy) {
         ModelSession current = session.get();
         if (current == null) {
             dialogs.showError("No model", "open a model before its validation data");
             return;
         }
         runIo("Loading data " + path.getFileName() + "…", () -> {
-            ModelSession s = withData(current, path);
+            // NaN/Inf: the question below; any other problem: the error dialog
+            ModelSession s = measured(current, path, engine.loadData(path, policy));
             if (!s.hasData()) {
                 // unreadable data, or data the model cannot run (wrong feature count): keep the current data
                 throw new ModelException(s.dataNote());
             }
             return new Loaded(s, "Validation data: " + path.getFileName());
-        }, this::show, "Cannot use data " + path.getFileName());
+        }, this::show, "Cannot use data " + path.getFileName(), nf -> {
+            String q = path.getFileName() + " holds NaN or infinite values: " + NonFinite.summary(nf.findings())
+                    + ". Accuracies measured on them are meaningless. Use it anyway?";
+            if (dialogs.confirm("NaN or infinite data", q)) {
+                openData(path, NonFinite.Policy.ALLOW);
+            } else {
+                status.set("Not used: " + path.getFileName() + " holds NaN or infinite values");
+            }
+        });
     }
 
     /** Shows the built-in demonstration model (when no model is given and no sample folder exists). */
@@ -194,6 +224,11 @@ public final class MainViewModel {
         } catch (ModelException e) {
             return s.withData(null, null, null, e.getMessage());
         }
+        return measured(s, dataPath, d);
+    }
+
+    /** The session with data {@code d} and the unpruned model's quality on it (a problem becomes the note). */
+    private ModelSession measured(ModelSession s, Path dataPath, Dataset d) {
         try {
             return s.withData(d, dataPath, engine.evaluate(s.model(), s.model(), d), null);
         } catch (ModelException e) {
@@ -205,6 +240,12 @@ public final class MainViewModel {
     }
 
     private <T> void runIo(String message, Callable<T> work, Consumer<T> onSuccess, String errorTitle) {
+        runIo(message, work, onSuccess, errorTitle, null);
+    }
+
+    /** As above; {@code onNonFinite} (may be null) handles non-finite weights instead of the error dialog. */
+    private <T> void runIo(String message, Callable<T> work, Consumer<T> onSuccess, String errorTitle,
+                           Consumer<NonFiniteException> onNonFinite) {
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
@@ -220,6 +261,10 @@ public final class MainViewModel {
         task.setOnFailed(e -> {
             loading.set(false);
             Throwable ex = task.getException();
+            if (ex instanceof NonFiniteException nf && onNonFinite != null) {
+                onNonFinite.accept(nf);
+                return;
+            }
             String msg = ex instanceof ModelException ? ex.getMessage() : String.valueOf(ex);
             status.set(errorTitle + ": " + msg);
             dialogs.showError(errorTitle, msg);

@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
         Model model = modelArg.load();
         Path d = data != null ? data : ProjectFormat.defaultValidationData(modelArg.path).orElseThrow(
                 () -> new ModelException("no --data given and no validation.npz beside " + modelArg.path));
-        Dataset ds = DataFiles.load(d);
+        Dataset ds = DataFiles.load(d, dev.sparsimony.engine.data.DataOptions.DEFAULT, modelArg.policy());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Bench.Result r = Bench.run(String.valueOf(modelArg.path.getFileName()), model, ds, n, seconds,

@@ -8,7 +8,6 @@ import dev.sparsimony.engine.explore.DesignPointCodec;
 import dev.sparsimony.engine.explore.DesignPointEvaluator;
 import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.explore.LayerResult;
-import dev.sparsimony.engine.io.ModelFiles;
 import dev.sparsimony.engine.io.npyjson.ProjectFormat;
 import dev.sparsimony.engine.metric.Evaluator;
 import dev.sparsimony.engine.metric.Quality;
@@ -59,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Model model = modelArg.load();
         Path dataPath = data != null ? data : ProjectFormat.defaultValidationData(modelArg.path).orElseThrow(
                 () -> new ModelException("no --data given and no validation.npz beside " + modelArg.path));
-        Dataset ds = DataFiles.load(dataPath);
+        Dataset ds = DataFiles.load(dataPath, dev.sparsimony.engine.data.DataOptions.DEFAULT, modelArg.policy());
         if (limit != null) {
             if (limit <= 0) {
                 throw new ModelException("--limit must be positive, got " + limit);
@@ -76,7 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new ModelException(fidelity ? "--fidelity needs --reference MODEL"
                         : "data " + dataPath.getFileName() + " has no labels: give --reference MODEL to measure fidelity");
             }
-            q = Evaluator.evaluate(model, ModelFiles.load(reference), ds);
+            q = Evaluator.evaluate(model, modelArg.load(reference), ds);
         } else {
             q = Evaluator.evaluate(model, ds);
         }

@@ -93,7 +93,7 @@ final class ExploreCommand implements Callable<Integer> {
         SearchSpace s = SearchSpace.read(space);
         DeviceCatalogue cat = DeviceCatalogue.standard(devices);
         Nd4jRuntime.useSingleThread(); // one OpenBLAS thread per worker: the workers are the parallelism
-        try (LocalBackend backend = LocalBackend.open(modelArg.path, data, cat, n)) {
+        try (LocalBackend backend = LocalBackend.open(modelArg.path, data, cat, n, modelArg.policy())) {
             Exploration ex = new Exploration(backend, s, new Exploration.Options(strategy, evaluations, n, seed,
                     resume), this.out);
             ProgressLine line = quiet ? null : new ProgressLine(err);

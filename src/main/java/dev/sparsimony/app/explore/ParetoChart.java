@@ -109,9 +109,10 @@ public final class ParetoChart extends StackPane {
                 }
             }
         });
-        // a resized plot has other pixel cells: rebuild the reduced sets
-        chart.getCanvas().widthProperty().addListener((o, a, b) -> rebuild());
-        chart.getCanvas().heightProperty().addListener((o, a, b) -> rebuild());
+        // a resized plot has other pixel cells: rebuild the reduced sets, after the layout pass (ChartFX holds the
+        // data sets' read locks while it lays the chart out, and the locks are not reentrant)
+        chart.getCanvas().widthProperty().addListener((o, a, b) -> rebuildLater());
+        chart.getCanvas().heightProperty().addListener((o, a, b) -> rebuildLater());
     }
 
     private static ErrorDataSetRenderer markers() {
@@ -296,6 +297,18 @@ public final class ParetoChart extends StackPane {
             }
         }
         return 10 * p;
+    }
+
+    private boolean rebuildPending;
+
+    private void rebuildLater() {
+        if (!rebuildPending) {
+            rebuildPending = true;
+            javafx.application.Platform.runLater(() -> {
+                rebuildPending = false;
+                rebuild();
+            });
+        }
     }
 
     private void rebuild() {

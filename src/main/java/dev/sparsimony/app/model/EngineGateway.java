@@ -26,11 +26,25 @@ public interface EngineGateway {
     /** Loads a model file or folder; throws {@link dev.sparsimony.engine.model.ModelException} with a one-line message. */
     Model loadModel(Path path);
 
+    /**
+     * Loads a model under a NaN/Inf policy: {@code REFUSE} throws a
+     * {@link dev.sparsimony.engine.model.NonFiniteException} naming where non-finite weights are, {@code ALLOW}
+     * (after the user said so) takes them.
+     */
+    default Model loadModel(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return loadModel(path);
+    }
+
     /** The validation data shipped beside a model (project format convention), if any. */
     Optional<Path> defaultValidationData(Path modelPath);
 
     /** Loads a data file (inputs and optional labels). */
     Dataset loadData(Path path);
+
+    /** Loads a data file under a NaN/Inf policy (see {@link #loadModel(Path, dev.sparsimony.engine.model.NonFinite.Policy)}). */
+    default Dataset loadData(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return loadData(path);
+    }
 
     /** Global magnitude pruning of all prunable kernels to the given fraction of zeros (0..1). */
     Model pruneGlobalMagnitude(Model model, double sparsity);

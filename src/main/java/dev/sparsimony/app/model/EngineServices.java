@@ -35,6 +35,11 @@ final class EngineServices implements EngineGateway {
     }
 
     @Override
+    public Model loadModel(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return ModelFiles.load(path, policy);
+    }
+
+    @Override
     public Optional<Path> defaultValidationData(Path modelPath) {
         return ProjectFormat.defaultValidationData(modelPath);
     }
@@ -42,6 +47,11 @@ final class EngineServices implements EngineGateway {
     @Override
     public Dataset loadData(Path path) {
         return DataFiles.load(path);
+    }
+
+    @Override
+    public Dataset loadData(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return DataFiles.load(path, dev.sparsimony.engine.data.DataOptions.DEFAULT, policy);
     }
 
     @Override
@@ -56,7 +66,8 @@ final class EngineServices implements EngineGateway {
 
     @Override
     public DesignPointEvaluator designEvaluator(Model model, Dataset data) {
-        return new DesignPointEvaluator(model, data);
+        // the window's hardware panel estimates on its own (and shows its errors inline)
+        return new DesignPointEvaluator(model, data).computeHardware(false);
     }
 
     @Override

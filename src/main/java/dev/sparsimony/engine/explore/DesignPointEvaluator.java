@@ -366,6 +366,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
         }
         HardwareConfig hw = PointHardware.config(p);
         Device device = PointHardware.device(p, catalogue);
+        boolean followsHardware = p.pruningFollowsHardware();
         Map<String, FixedPoint> dataPrecision = FpgaModel.inputPrecisions(pr.model, hw);
         int L = pr.layers.size();
         Granularity[] gran = new Granularity[L];
@@ -424,7 +425,11 @@ public final class DesignPointEvaluator implements AutoCloseable {
             try {
                 layerHw[i] = FpgaModel.effectiveLayer(layer, hw);
             } catch (ModelException e) {
-                throw new ModelException(lf + ".reuseFactor: " + e.getMessage(), e);
+                if (followsHardware) {
+                    throw new ModelException(lf + ".reuseFactor: " + e.getMessage(), e);
+                }
+                // an invalid reuse factor in strict mode fails the hardware estimate, not a pruning that ignores it
+                layerHw[i] = hw.layer(layer.name());
             }
             dataIn[i] = dataPrecision.get(layer.name());
             int bits = layerHw[i].weight().width();

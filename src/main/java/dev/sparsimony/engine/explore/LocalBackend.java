@@ -9,6 +9,7 @@ import dev.sparsimony.engine.io.npyjson.ProjectFormat;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.NonFinite;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,12 +54,16 @@ public final class LocalBackend implements EvaluationBackend {
         this.provenance = provenance;
     }
 
-    /** Loads the model and its data (default: the validation.npz beside a project folder) and hashes both. */
-    public static LocalBackend open(Path modelPath, Path dataPath, DeviceCatalogue catalogue, int threads) {
-        Model m = ModelFiles.load(modelPath);
+    /**
+     * Loads the model and its data (default: the validation.npz beside a project folder) under a NaN/Inf policy and
+     * hashes both.
+     */
+    public static LocalBackend open(Path modelPath, Path dataPath, DeviceCatalogue catalogue, int threads,
+                                    NonFinite.Policy policy) {
+        Model m = ModelFiles.load(modelPath, policy);
         Path d = dataPath != null ? dataPath : ProjectFormat.defaultValidationData(modelPath).orElseThrow(
                 () -> new ModelException("no data given and no validation.npz beside " + modelPath));
-        Dataset ds = DataFiles.load(d);
+        Dataset ds = DataFiles.load(d, dev.sparsimony.engine.data.DataOptions.DEFAULT, policy);
         Provenance p = new Provenance(modelPath.toString(), modelHash(modelPath), d.toString(), fileHash(d),
                 Provenance.engineVersion(), 0, null, threads, 0);
         return new LocalBackend(m, ds, catalogue, p);
