@@ -372,6 +372,7 @@ public final class MainViewModel {
             prune.applyPoint(space.base());
             explore.startSpace(space, out, strategy, evaluations);
             exploreRequested.set(exploreRequested.get() + 1);
+            status.set("Exploring " + spaceFile.getFileName() + (out == null ? "" : "; results saved in " + out));
         }, "Cannot read the search space " + spaceFile.getFileName());
     }
 

@@ -169,12 +169,15 @@ public final class ExploreViewModel {
             }
             return o;
         }
-        ArrayNode v = o.putArray(bits ? "bits" : "values");
-        for (String tok : t.split("[,;\\s]+")) {
-            if (tok.isBlank()) {
-                continue;
-            }
-            if (bits) {
+        List<String> tokens = tokens(t);
+        boolean hls = bits && tokens.stream().anyMatch(x -> x.contains("<"));
+        ArrayNode v = o.putArray(bits && !hls ? "bits" : "values");
+        for (String tok : tokens) {
+            if (hls) {
+                ObjectNode q = v.addObject();
+                q.put("type", "fixed");
+                q.put("hls", tok.matches("\\d+") ? "ap_fixed<" + tok + ",1>" : tok);
+            } else if (bits) {
                 try {
                     v.add(Integer.parseInt(tok.replaceAll("(?i)\\s*bits?$", "")));
                 } catch (NumberFormatException e) {
@@ -198,6 +201,32 @@ public final class ExploreViewModel {
         return o;
     }
 
+    /** Values separated by commas, semicolons or spaces, except inside &lt;...&gt; (hls types). */
+    static List<String> tokens(String t) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int depth = 0;
+        for (char c : t.toCharArray()) {
+            if (c == '<') {
+                depth++;
+            } else if (c == '>') {
+                depth = Math.max(0, depth - 1);
+            }
+            if (depth == 0 && (c == ',' || c == ';' || Character.isWhitespace(c))) {
+                if (cur.length() > 0) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                }
+            } else if (!(depth > 0 && Character.isWhitespace(c))) {
+                cur.append(c);
+            }
+        }
+        if (cur.length() > 0) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+
     /** Starts a sweep of the current space (any running one is cancelled); a bad space is an inline error. */
     public void start() {
         SearchSpace space;
@@ -217,8 +246,11 @@ public final class ExploreViewModel {
     public void startSpace(SearchSpace space, Path out, String strat, Integer budget) {
         axes.clear();
         for (SearchSpace.Axis a : space.axes()) {
-            axes.add(new AxisEntry(a.field(), a.values().stream().map(v -> String.valueOf(SearchSpace.Axis.class
-                    .cast(a).label(a.values().indexOf(v)))).reduce((x, y) -> x + ", " + y).orElse("")));
+            List<String> labels = new ArrayList<>();
+            for (int i = 0; i < a.values().size(); i++) {
+                labels.add(String.valueOf(a.label(i)));
+            }
+            axes.add(new AxisEntry(a.field(), String.join(", ", labels)));
         }
         if (out != null) {
             outDir.set(out);

@@ -50,6 +50,8 @@ public final class ParetoChart extends StackPane {
     private boolean[] ok = new boolean[1024];
     private int n;
     private double xMax = Double.NaN;
+    /** Largest x of the data and the reference (the axis may extend further, to the capacity line). */
+    private double dataXMax = Double.NaN;
     private double yMin = Double.NaN;
     private double yMax = Double.NaN;
     private double capacityValue = Double.NaN;
@@ -71,6 +73,22 @@ public final class ParetoChart extends StackPane {
         }
         xAxis.set(0, 1);
         yAxis.set(0, 100);
+        // plain grouped numbers on the ticks (12,000 rather than 1.2E4): resource counts are read as counts
+        for (DefaultNumericAxis a : List.of(xAxis, yAxis)) {
+            a.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+                @Override
+                public String toString(Number v) {
+                    double d = v.doubleValue();
+                    return Math.abs(d) >= 1000 || d == Math.rint(d) ? String.format(Locale.ROOT, "%,.0f", d)
+                            : String.format(Locale.ROOT, "%.2f", d).replaceAll("\\.?0+$", "");
+                }
+
+                @Override
+                public Number fromString(String s) {
+                    return Double.parseDouble(s.replace(",", ""));
+                }
+            });
+        }
         chart = new XYChart(xAxis, yAxis);
         chart.setAnimated(false);
         chart.setLegendVisible(false);
@@ -149,7 +167,7 @@ public final class ParetoChart extends StackPane {
             capacity.setValue(value);
             chart.getPlugins().add(capacity);
         }
-        rangeFor(xMax, yMin, yMax, true);
+        rangeFor(Double.NaN, yMin, yMax, true);
     }
 
     /** Appends a batch of results (JavaFX thread). */
@@ -216,6 +234,7 @@ public final class ParetoChart extends StackPane {
         n = 0;
         points.clear();
         xMax = Double.NaN;
+        dataXMax = Double.NaN;
         yMin = Double.NaN;
         yMax = Double.NaN;
         for (DoubleDataSet d : List.of(feasible, infeasible, front, reference, selected)) {
@@ -231,7 +250,7 @@ public final class ParetoChart extends StackPane {
         reference.clearData();
         if (r != null && r.ok()) {
             reference.add(value(r, xMetric), value(r, yMetric));
-            rangeFor(Math.max(Double.isNaN(xMax) ? 0 : xMax, value(r, xMetric)),
+            rangeFor(value(r, xMetric),
                     Double.isNaN(yMin) ? value(r, yMetric) : Math.min(yMin, value(r, yMetric)),
                     Double.isNaN(yMax) ? value(r, yMetric) : Math.max(yMax, value(r, yMetric)), false);
         }
@@ -256,14 +275,21 @@ public final class ParetoChart extends StackPane {
      */
     private boolean rangeFor(double bx, double by0, double by1, boolean force) {
         boolean changed = force;
-        if (!Double.isNaN(bx) && (Double.isNaN(xMax) || bx > xMax)) {
+        if (!Double.isNaN(bx)) {
+            dataXMax = Double.isNaN(dataXMax) ? bx : Math.max(dataXMax, bx);
+        }
+        if (!Double.isNaN(dataXMax)) {
+            double top = dataXMax;
             double cap = capacityValue;
-            double top = Math.max(bx, Double.isNaN(xMax) ? 0 : xMax * 1.25);
-            if (!Double.isNaN(cap) && cap <= 4 * top) {
-                top = Math.max(top, cap);
+            if (!Double.isNaN(cap) && cap <= 4 * Math.max(1, dataXMax)) {
+                top = Math.max(top, cap); // the capacity line in view when the data come near it
             }
-            xMax = nice(top * 1.05);
-            changed = true;
+            if (Double.isNaN(xMax) || top > xMax || force) {
+                double grow = Double.isNaN(xMax) || force ? top : Math.max(top, xMax * 1.25);
+                double next = nice(grow * 1.05);
+                changed |= next != xMax;
+                xMax = next;
+            }
         }
         if (!Double.isNaN(by0) && (Double.isNaN(yMin) || by0 < yMin || by1 > yMax)) {
             boolean pct = yMetric.equals("accuracy");
