@@ -68,8 +68,10 @@ public final class MainWindow extends BorderPane {
         setId("main-window");
 
         prunePanel = new PrunePanel(vm.prune());
-        prunePanel.slider().disableProperty().bind(Bindings.equal("knapsack",
-                vm.prune().settings().selectionProperty()));
+        // the slider sets the sparsity only where it applies (not N:M, whose sparsity is 1 - N/M; not knapsack)
+        var st = vm.prune().settings();
+        prunePanel.slider().disableProperty().bind(Bindings.createBooleanBinding(() -> !st.sliderApplies(),
+                st.selectionProperty(), st.granularityProperty()));
         top = new VBox(menuBar(), prunePanel);
         setTop(top);
 
@@ -87,7 +89,7 @@ public final class MainWindow extends BorderPane {
         SplitPane split = new SplitPane(left, detailSlot);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.37);
-        SplitPane.setResizableWithParent(left, false);
+        SplitPane.setResizableWithParent(left, true); // a wider window widens both sides
         modelTab = new Tab("Model", split);
         modelTab.setId("tab-model");
         exploreTab = new Tab("Explore", exploreSlot);

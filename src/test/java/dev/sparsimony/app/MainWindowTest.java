@@ -126,4 +126,59 @@ class MainWindowTest {
         return n;
     }
 
+
+    @Test
+    void heatMapStaysWholeAfterResize(FxRobot robot) throws Exception {
+        waitForModel();
+        var chart = window.detailView().weightsChart();
+        waitUntil(() -> chart.dataSet() != null);
+        double[] before = onFx(chart::ranges);
+        Stage stage = (Stage) window.getScene().getWindow();
+        for (double w : new double[] {1100, 1500, 1000}) {
+            onFx(() -> stage.setWidth(w));
+            org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+            double[] after = onFx(chart::ranges);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(before[i], after[i], 1e-9, "axis range after resizing to " + w + " px");
+            }
+        }
+        // every row and column of the kernel lies inside the ranges
+        var ds = chart.dataSet();
+        double[] x = ds.getValues(DataSet.DIM_X);
+        double[] y = ds.getValues(DataSet.DIM_Y);
+        assertTrue(before[0] < x[0] && before[1] > x[x.length - 1]);
+        assertTrue(before[2] < y[0] && before[3] > y[y.length - 1]);
+    }
+
+    @Test
+    void typedWidthsAreAppliedAndTheBarFollowsTheGranularity(FxRobot robot) throws Exception {
+        waitForModel();
+        var settings = vm.prune().settings();
+        // type a width into the weights box and leave it: it is applied
+        robot.doubleClickOn("#weight-bits").eraseText(8).write("6").press(KeyCode.TAB).release(KeyCode.TAB);
+        waitUntil(() -> settings.weightBitsProperty().get() == 6);
+        // a width that is not one goes back to the applied width
+        robot.doubleClickOn("#weight-bits").eraseText(8).write("99").press(KeyCode.TAB).release(KeyCode.TAB);
+        waitUntil(() -> settings.weightBitsProperty().get() == 6);
+        // integer bits typed too
+        robot.doubleClickOn("#weight-integer-bits").eraseText(4).write("3").press(KeyCode.TAB).release(KeyCode.TAB);
+        waitUntil(() -> settings.weightIntegerBitsProperty().get() == 3);
+        // another granularity starts from its own parameters; N:M fixes the sparsity, so the slider is off
+        onFx(() -> settings.granularityProperty().set("block"));
+        assertEquals("cols=4, rows=4", onFx(() -> settings.paramsProperty().get()));
+        onFx(() -> settings.granularityProperty().set("n-of-m"));
+        assertEquals("m=4, n=2", onFx(() -> settings.paramsProperty().get()));
+        assertTrue(onFx(() -> window.prunePanel().slider().isDisabled()));
+        // 2:4 prunes half of every group; 6-bit weights round some kept ones to zero as well
+        waitUntil(() -> !vm.prune().computingProperty().get() && vm.prune().designProperty().get() != null
+                && "n-of-m".equals(vm.prune().designProperty().get().point().prune().granularity())
+                && vm.prune().appliedSparsityProperty().get() >= 0.5);
+        Label readout = robot.lookup("#sparsity-value").queryAs(Label.class);
+        double applied = onFx(() -> vm.prune().appliedSparsityProperty().get());
+        waitUntil(() -> readout.getText().trim().equals(String.format(java.util.Locale.ROOT, "%.1f %%",
+                100 * applied)));
+        onFx(() -> settings.granularityProperty().set("rows"));
+        assertEquals("", onFx(() -> settings.paramsProperty().get()));
+        assertFalse(onFx(() -> window.prunePanel().slider().isDisabled()));
+    }
 }

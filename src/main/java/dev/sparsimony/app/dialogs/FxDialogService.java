@@ -29,8 +29,13 @@ public final class FxDialogService implements DialogService {
         Label text = new Label(message);
         text.setWrapText(true);
         text.setMaxWidth(520);
+        text.setPrefWidth(520); // the label's unwrapped width must not size the dialog (a long path, a long line)
+        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         text.setId("error-message");
         alert.getDialogPane().setContent(text);
+        alert.getDialogPane().setPrefWidth(580);
+        alert.getDialogPane().setMaxWidth(580);
+        alert.setResizable(true);
         alert.getDialogPane().getStyleClass().add("sparsimony-dialog");
         alert.show();
     }

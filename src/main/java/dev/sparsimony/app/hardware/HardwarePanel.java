@@ -45,6 +45,8 @@ public final class HardwarePanel extends VBox {
     private final Label interval = new Label("–");
     private final Label verdict = new Label("");
     private final Label error = new Label("");
+    /** What the estimate assumed: the type of float weights, corrected reuse factors, the LUT/FF uncertainty. */
+    private final Label notes = new Label("");
 
     public HardwarePanel(HardwareViewModel vm) {
         this.vm = vm;
@@ -59,7 +61,8 @@ public final class HardwarePanel extends VBox {
         vm.devices().addListener((ListChangeListener<Device>) c -> fill.run());
         fill.run();
         device.valueProperty().bindBidirectional(vm.deviceProperty());
-        device.setTooltip(new Tooltip("FPGA part of the engine's device catalogue (docs/devices.md)"));
+        device.setTooltip(new Tooltip("The FPGA part the design is estimated on (its DSP, BRAM, LUT and FF counts come"
+                + " from the vendor's product tables)"));
 
         Spinner<Integer> rf = new Spinner<>(1, 4096, vm.reuseFactorProperty().get());
         rf.setId("hw-reuse-factor");
@@ -143,7 +146,11 @@ public final class HardwarePanel extends VBox {
         verdict.setId("hw-verdict");
         verdict.setWrapText(true);
         verdict.setMaxWidth(300);
-        VBox left = new VBox(4, totals, verdict);
+        notes.setId("hw-notes");
+        notes.setWrapText(true);
+        notes.setMaxWidth(300);
+        notes.getStyleClass().add("hint");
+        VBox left = new VBox(4, totals, verdict, notes);
         left.setMinWidth(Region.USE_PREF_SIZE);
 
         TableView<LayerEstimate> table = new TableView<>(vm.layers());
@@ -230,6 +237,7 @@ public final class HardwarePanel extends VBox {
             latency.setText("–");
             interval.setText("–");
             verdict.setText("");
+            notes.setText("");
             verdict.getStyleClass().removeAll(OVER, "fits");
             return;
         }
@@ -244,6 +252,7 @@ public final class HardwarePanel extends VBox {
         latency.setText(String.format(Locale.ROOT, "%,d cycles · %.1f ns @ %.0f MHz", e.latencyCycles(),
                 e.latencyNs(), e.clockMhz()));
         interval.setText(String.format(Locale.ROOT, "%,d cycles · %.1f ns", e.intervalCycles(), e.intervalNs()));
+        notes.setText(e.notes().stream().map(n -> "• " + n).collect(java.util.stream.Collectors.joining("\n")));
         List<String> problems = e.fitProblems();
         verdict.getStyleClass().removeAll(OVER, "fits");
         if (problems.isEmpty()) {

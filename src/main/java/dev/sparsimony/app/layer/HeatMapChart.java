@@ -78,8 +78,19 @@ public final class HeatMapChart extends VBox {
         chart.getRenderers().setAll(renderer);
         chart.getPlugins().add(new Zoomer());
         chart.getStyleClass().add("heat-map");
-        getChildren().add(chart);
+        legend.getStyleClass().add("hint");
+        legend.setWrapText(true);
+        legend.managedProperty().bind(legend.textProperty().isNotEmpty());
+        legend.visibleProperty().bind(legend.managedProperty());
+        getChildren().addAll(chart, legend);
         VBox.setVgrow(chart, Priority.ALWAYS);
+    }
+
+    private final javafx.scene.control.Label legend = new javafx.scene.control.Label();
+
+    /** A line of legend under the chart, in words ("" hides it). */
+    public void setLegend(String text) {
+        legend.setText(text);
     }
 
     /**
@@ -96,10 +107,43 @@ public final class HeatMapChart extends VBox {
         dataSet = new DataSetBuilder(name).setValues(DataSet.DIM_X, x).setValues(DataSet.DIM_Y, y)
                 .setValuesNoCopy(DataSet.DIM_Z, z).build();
         zAxis.set(zMin, zMax);
-        xAxis.setAutoRanging(true);
-        yAxis.setAutoRanging(true);
+        // fixed ranges from the grid itself (cell edges), not auto-ranging: a resize re-ran ChartFX's auto range
+        // on the old tick layout and left rows out until the layer was selected again
+        xAxis.setAutoRanging(false);
+        yAxis.setAutoRanging(false);
+        xAxis.set(edge(x, true), edge(x, false));
+        yAxis.set(edge(y, true), edge(y, false));
+        // whole-number ticks: rows and columns are indices (no "2.5" on a 5-wide layer)
+        xAxis.setTickUnit(indexStep(xAxis.getMax() - xAxis.getMin()));
+        yAxis.setTickUnit(indexStep(yAxis.getMax() - yAxis.getMin()));
         renderer.getDatasets().setAll(dataSet);
         chart.invalidate();
+    }
+
+    /** A tick step of 1, 2, 5, 10, ... giving about ten ticks over {@code span}. */
+    static double indexStep(double span) {
+        double raw = Math.max(1, span / 10);
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= raw) {
+                return Math.max(1, m * p);
+            }
+        }
+        return 10 * p;
+    }
+
+    /** The outer edge of the first or last cell of centres {@code c} (half a step beyond the centre). */
+    static double edge(double[] c, boolean low) {
+        if (c.length == 0) {
+            return low ? 0 : 1;
+        }
+        double step = c.length > 1 ? Math.abs(c[1] - c[0]) : 1;
+        return low ? c[0] - step / 2 : c[c.length - 1] + step / 2;
+    }
+
+    /** The axis range shown (for tests): {xMin, xMax, yMin, yMax}. */
+    public double[] ranges() {
+        return new double[] {xAxis.getMin(), xAxis.getMax(), yAxis.getMin(), yAxis.getMax()};
     }
 
     public void setAxisNames(String x, String y) {

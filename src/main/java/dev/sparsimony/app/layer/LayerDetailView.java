@@ -109,10 +109,13 @@ public final class LayerDetailView extends VBox {
             mask.setTitle(String.format("Structures: %s  (%.1f %% pruned; dark = kept)", d.granularity(),
                     100 * d.sparsity()));
             mask.setGradient(HeatMapChart.STRUCTURES, "");
+            mask.setLegend("Each colour is one structure (neighbouring structures differ); dark = kept, pale ="
+                    + " pruned.");
             mask.show(d.layer() + " structures", d.x(), d.y(), d.structures(), 0, 2 * LayerDetail.STRUCTURE_COLOURS);
         } else {
             mask.setTitle(String.format("Sparsity mask  (%.1f %% pruned)", 100 * d.sparsity()));
             mask.setGradient(HeatMapChart.MASK, "kept fraction");
+            mask.setLegend("");
             mask.show(d.layer() + " mask", d.x(), d.y(), d.kept(), 0, 1);
         }
         histogram.show(d);

@@ -82,7 +82,7 @@ final class EngineServices implements EngineGateway {
 
     @Override
     public FpgaEstimate estimateFpga(Model compressed, DesignPoint point, Device device) {
-        return FpgaModel.estimate(compressed, PointHardware.config(point), device);
+        return PointHardware.estimate(compressed, point, device);
     }
 
     @Override

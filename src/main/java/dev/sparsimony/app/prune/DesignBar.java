@@ -13,6 +13,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.util.StringConverter;
@@ -22,27 +23,38 @@ import org.controlsfx.control.SegmentedButton;
  * The design-point bar under the slider: granularity (+ parameters), selection (global, per layer, knapsack),
  * knapsack budget, and the weights' fixed-point type. Values live in {@link DesignSettings}; the engine checks them.
  */
-public final class DesignBar extends HBox {
+public final class DesignBar extends VBox {
     public DesignBar(PruneViewModel vm) {
         DesignSettings s = vm.settings();
         getStyleClass().add("design-bar");
-        setAlignment(Pos.CENTER_LEFT);
-        setSpacing(8);
+        HBox row = new HBox();
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.setSpacing(8);
 
         ComboBox<String> granularity = new ComboBox<>(FXCollections.observableArrayList(
                 DesignSettings.granularities()));
         granularity.setId("granularity");
         granularity.setMinWidth(Region.USE_PREF_SIZE);
         granularity.valueProperty().bindBidirectional(s.granularityProperty());
-        granularity.setTooltip(new Tooltip("Pruning structure (engine.prune.Granularities): unstructured, N:M,"
-                + " blocks, DARB, rows, columns/filters, channels, hls4ml DSP patterns, BRAM blocks"));
+        granularity.setTooltip(new Tooltip("What is pruned together: single weights, N of every M, blocks, DARB"
+                + " blocks, rows, columns or filters, channels, the weights that share one DSP (dsp-pattern) or one"
+                + " BRAM word (bram-block) at the hardware panel's reuse factor"));
 
         TextField params = new TextField();
         params.setId("granularity-params");
-        params.setPromptText("e.g. n=2, m=4");
-        params.setPrefColumnCount(7);
-        params.setTooltip(new Tooltip("Granularity parameters as name=value: n-of-m: n, m;  block: rows, cols;"
-                + "  dsp-pattern: rf;  bram-block: rf, bits.  Enter to apply."));
+        params.setPrefColumnCount(8);
+        params.setMinWidth(Region.USE_PREF_SIZE);
+        Tooltip paramsTip = new Tooltip();
+        params.setTooltip(paramsTip);
+        Runnable describe = () -> {
+            String hint = DesignSettings.paramsHint(s.granularityProperty().get());
+            params.setDisable(hint.isEmpty());
+            params.setPromptText(hint.isEmpty() ? "no parameters" : "name=value");
+            paramsTip.setText(hint.isEmpty() ? "This granularity has no parameters"
+                    : "Parameters as name=value (Enter to apply): " + hint);
+        };
+        s.granularityProperty().addListener((o, a, b) -> describe.run());
+        describe.run();
         params.setText(s.paramsProperty().get());
         s.paramsProperty().addListener((o, a, b) -> params.setText(b));
         params.setOnAction(e -> s.paramsProperty().set(params.getText()));
@@ -85,35 +97,59 @@ public final class DesignBar extends HBox {
                 s.budgetPercentProperty().get(), 5));
         budget.setId("budget-percent");
         budget.setEditable(true);
+        budget.focusedProperty().addListener((o, was, now) -> {
+            if (!now) {
+                try {
+                    budget.getValueFactory().setValue(budget.getValueFactory().getConverter().fromString(
+                            budget.getEditor().getText()));
+                } catch (RuntimeException e) {
+                    budget.getEditor().setText(String.valueOf(budget.getValue()));
+                }
+            }
+        });
         budget.setPrefWidth(72);
         budget.disableProperty().bind(notKnapsack);
         budget.valueProperty().addListener((o, a, b) -> s.budgetPercentProperty().set(b));
         s.budgetPercentProperty().addListener((o, a, b) -> budget.getValueFactory().setValue(b.doubleValue()));
         budget.setTooltip(new Tooltip("Budget: % of the unpruned model's total of this resource that may be kept"));
 
-        Spinner<Integer> bits = new Spinner<>(0, 16, s.weightBitsProperty().get());
+        // the weight width: a list of common widths, or any width typed in (applied on Enter or focus loss)
+        ComboBox<String> bits = new ComboBox<>(FXCollections.observableArrayList("float", "4", "6", "8", "10", "12",
+                "14", "16", "18", "24", "32"));
         bits.setId("weight-bits");
-        bits.setPrefWidth(80);
-        bits.getValueFactory().setConverter(new StringConverter<>() {
-            @Override
-            public String toString(Integer v) {
-                return v == null || v == 0 ? "float" : v + " bit";
-            }
-
-            @Override
-            public Integer fromString(String t) {
-                String d = t.replaceAll("[^0-9]", "");
-                return d.isEmpty() ? 0 : Integer.parseInt(d);
+        bits.setEditable(true);
+        bits.setPrefWidth(84);
+        bits.setMinWidth(Region.USE_PREF_SIZE);
+        bits.setValue(widthText(s.weightBitsProperty().get()));
+        bits.valueProperty().addListener((o, a, b) -> {
+            Integer w = width(b);
+            if (w == null) {
+                bits.setValue(widthText(s.weightBitsProperty().get())); // not a width: back to the applied one
+            } else {
+                s.weightBitsProperty().set(w);
             }
         });
-        bits.valueProperty().addListener((o, a, b) -> s.weightBitsProperty().set(b));
-        s.weightBitsProperty().addListener((o, a, b) -> bits.getValueFactory().setValue(b.intValue()));
-        bits.setTooltip(new Tooltip("Weight width W of ap_fixed<W,I> (float: no quantization)"));
-        Spinner<Integer> integer = new Spinner<>(0, 16, s.weightIntegerBitsProperty().get());
+        bits.getEditor().focusedProperty().addListener((o, was, now) -> {
+            if (!now) {
+                bits.setValue(bits.getEditor().getText());
+            }
+        });
+        s.weightBitsProperty().addListener((o, a, b) -> bits.setValue(widthText(b.intValue())));
+        bits.setTooltip(new Tooltip("Weight width W of ap_fixed<W,I> in bits (1 to 32), or float for no"
+                + " quantization"));
+        Spinner<Integer> integer = new Spinner<>(-8, 32, s.weightIntegerBitsProperty().get());
         integer.setId("weight-integer-bits");
-        integer.setPrefWidth(58);
+        integer.setEditable(true);
+        integer.setPrefWidth(64);
+        integer.setMinWidth(Region.USE_PREF_SIZE);
         integer.valueProperty().addListener((o, a, b) -> s.weightIntegerBitsProperty().set(b));
         s.weightIntegerBitsProperty().addListener((o, a, b) -> integer.getValueFactory().setValue(b.intValue()));
+        integer.focusedProperty().addListener((o, was, now) -> {
+            if (!now) {
+                commitTyped(integer);
+            }
+        });
+        integer.getEditor().setOnAction(e -> commitTyped(integer));
         integer.disableProperty().bind(s.weightBitsProperty().isEqualTo(0));
         integer.setTooltip(new Tooltip("Integer bits I of ap_fixed<W,I>, sign included"));
         Label type = new Label();
@@ -123,20 +159,50 @@ public final class DesignBar extends HBox {
                 s.weightBitsProperty(), s.weightIntegerBitsProperty()));
         type.setMinWidth(Region.USE_PREF_SIZE);
 
+        // the error on its own line under the controls: it never squeezes them, and it wraps
         Label error = new Label();
         error.setId("design-error");
         error.getStyleClass().add("error-text");
         error.textProperty().bind(vm.designErrorProperty());
-        error.setWrapText(false);
+        error.setWrapText(true);
         error.setMaxWidth(Double.MAX_VALUE);
-        error.setMinWidth(0);
-        HBox.setHgrow(error, Priority.ALWAYS);
-        error.setTooltip(new Tooltip());
-        error.getTooltip().textProperty().bind(vm.designErrorProperty());
+        error.managedProperty().bind(vm.designErrorProperty().isNotEmpty());
+        error.visibleProperty().bind(error.managedProperty());
 
-        getChildren().addAll(caption("Granularity"), granularity, params, gap(), caption("Selection"), selection,
+        row.getChildren().addAll(caption("Granularity"), granularity, params, gap(), caption("Selection"), selection,
                 gap(), caption("Budget"), resource, budget, gap(), caption("Weights"), bits, caption("I"), integer,
-                type, error);
+                type);
+        getChildren().addAll(row, error);
+    }
+
+    static String widthText(int w) {
+        return w == 0 ? "float" : String.valueOf(w);
+    }
+
+    /** "float" (or "0") is no quantization; 1..32 a width; anything else null. */
+    static Integer width(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT).replace("bits", "").replace("bit", "").trim();
+        if (t.equals("float") || t.equals("0") || t.isEmpty()) {
+            return 0;
+        }
+        try {
+            int w = Integer.parseInt(t);
+            return w >= 1 && w <= 32 ? w : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A typed spinner value counts (Enter or focus loss); a value it cannot read goes back to the current one. */
+    static void commitTyped(Spinner<Integer> sp) {
+        try {
+            sp.getValueFactory().setValue(sp.getValueFactory().getConverter().fromString(sp.getEditor().getText()));
+        } catch (RuntimeException e) {
+            sp.getEditor().setText(String.valueOf(sp.getValue()));
+        }
     }
 
     private static Label caption(String text) {

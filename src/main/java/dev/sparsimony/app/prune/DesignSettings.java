@@ -55,6 +55,42 @@ public final class DesignSettings {
     private final ObjectProperty<DesignPoint> base = new SimpleObjectProperty<>(this, "base",
             DesignPoint.of(PruneSpec.none()));
 
+    public DesignSettings() {
+        // parameters belong to one granularity: another granularity starts from its own declared defaults
+        granularity.addListener((o, a, b) -> {
+            if (!applying) {
+                params.set(defaultParams(b));
+            }
+        });
+    }
+
+    private boolean applying;
+
+    /** The declared parameters of a granularity with their defaults, as the bar shows them ("m=4, n=2"). */
+    public static String defaultParams(String granularityId) {
+        try {
+            return formatParams(dev.sparsimony.engine.prune.Granularities.complete(granularityId, Map.of()));
+        } catch (ModelException e) {
+            return "";
+        }
+    }
+
+    /** What the parameters of a granularity are, in words, or "" when it takes none. */
+    public static String paramsHint(String granularityId) {
+        try {
+            return dev.sparsimony.engine.prune.Granularities.params(granularityId).stream()
+                    .map(p -> p.name() + ": " + p.description() + " " + p.range())
+                    .reduce((a, b) -> a + "; " + b).orElse("");
+        } catch (ModelException e) {
+            return "";
+        }
+    }
+
+    /** True when the slider sets the sparsity (not N:M, whose sparsity is 1 - N/M, nor knapsack selection). */
+    public boolean sliderApplies() {
+        return !isKnapsack() && !"n-of-m".equals(granularity.get());
+    }
+
     /** Granularity ids of the engine's registry, "unstructured" first, the rest alphabetically. */
     public static List<String> granularities() {
         List<String> ids = new ArrayList<>(Granularities.ids());
@@ -104,7 +140,12 @@ public final class DesignSettings {
     public double apply(DesignPoint p) {
         PruneSpec ps = p.prune();
         base.set(p);
-        granularity.set(ps.granularity() == null ? UNSTRUCTURED : ps.granularity());
+        applying = true;
+        try {
+            granularity.set(ps.granularity() == null ? UNSTRUCTURED : ps.granularity());
+        } finally {
+            applying = false;
+        }
         params.set(formatParams(ps.params()));
         String sel = ps.selectionOrDefault();
         selection.set(sel);

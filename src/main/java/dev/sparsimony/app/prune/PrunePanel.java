@@ -44,7 +44,7 @@ public final class PrunePanel extends HBox {
         slider.setBlockIncrement(1);
         slider.setMinWidth(260);
         slider.setPrefWidth(420);
-        slider.setMaxWidth(640);
+        slider.setMaxWidth(Double.MAX_VALUE); // stretches with the window
         slider.setTooltip(new Tooltip("Fraction of weights set to zero, smallest magnitudes first (← → 1 %)"));
         HBox.setHgrow(slider, Priority.ALWAYS);
         slider.valueProperty().bindBidirectional(vm.sparsityPercentProperty());
@@ -63,7 +63,13 @@ public final class PrunePanel extends HBox {
         Label value = new Label();
         value.setId("sparsity-value");
         value.getStyleClass().addAll("big-number", "num");
-        value.textProperty().bind(Bindings.format("%5.1f %%", vm.sparsityPercentProperty()));
+        // the sparsity the model is at: the slider's, or, when the slider does not set it (N:M, knapsack), the
+        // sparsity the engine computed
+        DesignSettings st = vm.settings();
+        value.textProperty().bind(Bindings.createStringBinding(() -> String.format(java.util.Locale.ROOT, "%5.1f %%",
+                st.sliderApplies() ? vm.sparsityPercentProperty().get()
+                        : 100 * vm.appliedSparsityProperty().get()), vm.sparsityPercentProperty(),
+                vm.appliedSparsityProperty(), st.granularityProperty(), st.selectionProperty()));
         value.setMinWidth(Region.USE_PREF_SIZE);
         value.setAlignment(Pos.CENTER_RIGHT);
 

@@ -45,6 +45,8 @@ public final class PruneViewModel {
     private final ReadOnlyObjectWrapper<Model> pruned = new ReadOnlyObjectWrapper<>(this, "pruned");
     private final ReadOnlyDoubleWrapper accuracy = new ReadOnlyDoubleWrapper(this, "accuracy", Double.NaN);
     private final ReadOnlyDoubleWrapper computedSparsity = new ReadOnlyDoubleWrapper(this, "computedSparsity", 0);
+    /** The kernel sparsity the shown model actually has (N:M and knapsack decide it, not the slider). */
+    private final ReadOnlyDoubleWrapper appliedSparsity = new ReadOnlyDoubleWrapper(this, "appliedSparsity", 0);
     private final ReadOnlyStringWrapper accuracyText = new ReadOnlyStringWrapper(this, "accuracyText", "–");
     private final ReadOnlyStringWrapper deltaText = new ReadOnlyStringWrapper(this, "deltaText", "");
     private final SparsityHistory history = new SparsityHistory();
@@ -166,6 +168,8 @@ public final class PruneViewModel {
         structures.set(r.structures());
         pruned.set(r.pruned());
         computedSparsity.set(r.sparsity());
+        appliedSparsity.set(r.design() != null ? r.design().sparsity()
+                : r.pruned() == null ? 0 : r.pruned().kernelSparsity());
         setAccuracy(r.session(), r.quality());
     }
 
@@ -249,6 +253,11 @@ public final class PruneViewModel {
 
     public ReadOnlyDoubleProperty accuracyProperty() {
         return accuracy.getReadOnlyProperty();
+    }
+
+    /** Kernel sparsity (0..1) of the shown model. */
+    public ReadOnlyDoubleProperty appliedSparsityProperty() {
+        return appliedSparsity.getReadOnlyProperty();
     }
 
     /** Sparsity (0..1) of the last finished computation. */

@@ -63,7 +63,9 @@ public final class QualityCurveChart extends StackPane {
         });
         Runnable mark = () -> {
             double q = qualityFraction.getValue().doubleValue();
-            if (Double.isNaN(q)) {
+            // no point on a chart that does not apply (knapsack: the budget sets the sparsity, not the curve)
+            if (Double.isNaN(q) || sweep.curveProperty().get() == null && !sweep.noteProperty().get().isEmpty()
+                    && !sweep.noteProperty().get().startsWith("computing")) {
                 current.clearData();
             } else {
                 current.set(new double[] {sparsityPercent.getValue().doubleValue()}, new double[] {100 * q});
@@ -71,6 +73,8 @@ public final class QualityCurveChart extends StackPane {
             chart.invalidate();
         };
         qualityFraction.addListener((o, a, b) -> mark.run());
+        sweep.curveProperty().addListener((o, a, b) -> mark.run());
+        sweep.noteProperty().addListener((o, a, b) -> mark.run());
         sparsityPercent.addListener((o, a, b) -> mark.run());
         mark.run();
     }

@@ -878,9 +878,14 @@ public final class DesignPointEvaluator implements AutoCloseable {
         });
     }
 
-    /** The hardware estimate of the scratch kernels as they are now (pruned and quantized). */
+    /** The hardware estimate of the scratch kernels as they are now (pruned and quantized), with its notes. */
     private FpgaEstimate estimate(Prepared pr, Resolved rv) {
-        return FpgaModel.estimate(buildWeights(pr), rv.hw(), rv.device());
+        return PointHardware.estimate(buildWeights(pr), rv.point(), rv.device());
+    }
+
+    private static FpgaEstimate withTypeNote(FpgaEstimate e, DesignPoint p) {
+        return e.notes().stream().anyMatch(n -> n.startsWith("weights without")) ? e
+                : PointHardware.withNote(e, PointHardware.typeNote(p));
     }
 
     // ------------------------------------------------------------------ measuring
@@ -1085,14 +1090,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
         double sparsity = totalW == 0 ? 0 : 1.0 - (double) totalNz / totalW;
         FpgaEstimate hw = null;
         if (computeHardware) {
-            hw = pr.estimate != null ? pr.estimate : estimate(pr, rv);
-            String note = PointHardware.typeNote(rv.point());
-            if (note != null) {
-                List<String> notes = new ArrayList<>(hw.notes());
-                notes.add(0, note);
-                hw = new FpgaEstimate(hw.device(), hw.clockMhz(), hw.io(), hw.layers(), hw.dsp(), hw.bram18(),
-                        hw.lut(), hw.ff(), hw.latencyCycles(), hw.intervalCycles(), hw.lutFfUncertainty(), notes);
-            }
+            hw = pr.estimate != null ? withTypeNote(pr.estimate, rv.point()) : estimate(pr, rv);
         }
         return new DesignResult(p, quality, layers, sparsity, totalNz, macs, storage, hw, pr.solver);
     }

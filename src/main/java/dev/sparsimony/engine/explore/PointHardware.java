@@ -2,6 +2,8 @@ package dev.sparsimony.engine.explore;
 
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
+import dev.sparsimony.engine.hardware.FpgaEstimate;
+import dev.sparsimony.engine.hardware.FpgaModel;
 import dev.sparsimony.engine.hardware.FpgaParams;
 import dev.sparsimony.engine.hardware.HardwareConfig;
 import dev.sparsimony.engine.hardware.IoType;
@@ -12,7 +14,10 @@ import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.quantize.FixedPoint;
 import dev.sparsimony.engine.quantize.QuantizerSpec;
 
+import dev.sparsimony.engine.model.Model;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +68,25 @@ public final class PointHardware {
     /** The fixed-point type a quantizer gives, or the precision for float (none) and non-fixed quantizers. */
     static FixedPoint typeOf(QuantizerSpec q, FixedPoint precision) {
         return q != null && "fixed".equals(q.type()) && q.fixed() != null ? q.fixed() : precision;
+    }
+
+    /**
+     * The hardware estimate of a model already compressed by {@code point}, with the point's settings on
+     * {@code device}; its notes say what the model assumed (types of float weights, corrected reuse factors).
+     */
+    public static FpgaEstimate estimate(Model compressed, DesignPoint point, Device device) {
+        return withNote(FpgaModel.estimate(compressed, config(point), device), typeNote(point));
+    }
+
+    /** The estimate with one more note first (none when {@code note} is null). */
+    static FpgaEstimate withNote(FpgaEstimate e, String note) {
+        if (note == null) {
+            return e;
+        }
+        List<String> notes = new ArrayList<>(e.notes());
+        notes.add(0, note);
+        return new FpgaEstimate(e.device(), e.clockMhz(), e.io(), e.layers(), e.dsp(), e.bram18(), e.lut(), e.ff(),
+                e.latencyCycles(), e.intervalCycles(), e.lutFfUncertainty(), notes);
     }
 
     /** A note for estimates of points whose weights are not fixed-point: what the hardware model assumed. */

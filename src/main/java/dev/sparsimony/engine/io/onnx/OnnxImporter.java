@@ -100,8 +100,9 @@ public final class OnnxImporter implements ModelImporter {
             mp = ModelProto.parseFrom(in);
             in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelException(label + " is not a valid ONNX model: it is truncated or not an ONNX protobuf file ("
-                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
+            // protobuf's own wording ("While parsing a protocol message...") says nothing more to the user
+            throw new ModelException(label + " is not a valid ONNX model: it is truncated, damaged or not an ONNX"
+                    + " file", e);
         } catch (IOException e) {
             throw new ModelException(label + " cannot be read: " + e.getMessage(), e);
         }
