@@ -95,6 +95,9 @@ public final class ExploreViewModel {
     private final List<Consumer<List<PointResult>>> batchListeners = new ArrayList<>();
     private final List<Runnable> clearListeners = new ArrayList<>();
     private final ConcurrentLinkedQueue<PointResult> arrived = new ConcurrentLinkedQueue<>();
+    /** When each result left its worker, for the latency from a finished point to the plots (benchmarks). */
+    private final java.util.Map<PointResult, Long> arrivedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Double> plotLatencyMs = new ArrayList<>();
     private final Timeline drain = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
     private volatile Exploration exploration;
     private volatile SweepRunner runner;
@@ -318,7 +321,10 @@ public final class ExploreViewModel {
                     "grid".equals(strat) || "budget-walk".equals(strat) ? null : budget, n, 1, false), out);
             exploration = ex;
             runner = ex.runner();
-            ex.runner().addListener(arrived::add);
+            ex.runner().addListener(r -> {
+                arrivedAt.put(r, System.nanoTime());
+                arrived.add(r);
+            });
             Exploration.Summary sum;
             try {
                 sum = ex.run();
@@ -386,6 +392,18 @@ public final class ExploreViewModel {
         for (Consumer<List<PointResult>> l : batchListeners) {
             l.accept(batch);
         }
+        long now = System.nanoTime();
+        for (PointResult r : batch) {
+            Long t = arrivedAt.remove(r);
+            if (t != null && plotLatencyMs.size() < 1_000_000) {
+                plotLatencyMs.add((now - t) / 1e6);
+            }
+        }
+    }
+
+    /** Milliseconds from each finished point to the end of the batch that put it on the plots (benchmarks). */
+    public List<Double> plotLatencies() {
+        return List.copyOf(plotLatencyMs);
     }
 
     public void pause() {
@@ -414,6 +432,8 @@ public final class ExploreViewModel {
 
     private void clear() {
         arrived.clear();
+        arrivedAt.clear();
+        plotLatencyMs.clear();
         results.clear();
         selected.set(null);
         compared.clear();

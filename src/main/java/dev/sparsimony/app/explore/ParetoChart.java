@@ -199,10 +199,11 @@ public final class ParetoChart extends StackPane {
             by0 = Double.isNaN(by0) ? y : Math.min(by0, y);
             by1 = Double.isNaN(by1) ? y : Math.max(by1, y);
         }
+        int first = n - countNew(batch);
         if (!rangeFor(bx, by0, by1, false)) {
-            appendReduced(n - countNew(batch), n);
+            appendReduced(first, n);
         }
-        updateFront();
+        updateFront(first);
         lastUpdateNanos = System.nanoTime() - t0;
     }
 
@@ -232,13 +233,14 @@ public final class ParetoChart extends StackPane {
 
     public void clear() {
         n = 0;
+        frontIdx = new int[0];
         points.clear();
         xMax = Double.NaN;
         dataXMax = Double.NaN;
         yMin = Double.NaN;
         yMax = Double.NaN;
         for (DoubleDataSet d : List.of(feasible, infeasible, front, reference, selected)) {
-            d.clearData();
+            DataSetWrites.write(d, d::clearData);
         }
         cellsFeasible = new BitSet();
         cellsInfeasible = new BitSet();
@@ -247,9 +249,11 @@ public final class ParetoChart extends StackPane {
     }
 
     public void setReference(PointResult r) {
-        reference.clearData();
+        DataSetWrites.write(reference, reference::clearData);
         if (r != null && r.ok()) {
-            reference.add(value(r, xMetric), value(r, yMetric));
+            double rx = value(r, xMetric);
+            double ry = value(r, yMetric);
+            DataSetWrites.write(reference, () -> reference.add(rx, ry));
             rangeFor(value(r, xMetric),
                     Double.isNaN(yMin) ? value(r, yMetric) : Math.min(yMin, value(r, yMetric)),
                     Double.isNaN(yMax) ? value(r, yMetric) : Math.max(yMax, value(r, yMetric)), false);
@@ -257,9 +261,11 @@ public final class ParetoChart extends StackPane {
     }
 
     public void setSelected(PointResult r) {
-        selected.clearData();
+        DataSetWrites.write(selected, selected::clearData);
         if (r != null && r.ok()) {
-            selected.add(value(r, xMetric), value(r, yMetric));
+            double sx = value(r, xMetric);
+            double sy = value(r, yMetric);
+            DataSetWrites.write(selected, () -> selected.add(sx, sy));
         }
     }
 
@@ -340,8 +346,8 @@ public final class ParetoChart extends StackPane {
     private void rebuild() {
         cellsFeasible = new BitSet();
         cellsInfeasible = new BitSet();
-        feasible.lock().writeLockGuard(() -> feasible.clearData());
-        infeasible.lock().writeLockGuard(() -> infeasible.clearData());
+        DataSetWrites.write(feasible, () -> feasible.clearData());
+        DataSetWrites.write(infeasible, () -> infeasible.clearData());
         appendReduced(0, n);
     }
 
@@ -384,44 +390,55 @@ public final class ParetoChart extends StackPane {
         if (nf > 0) {
             double[] ax = java.util.Arrays.copyOf(fx, nf);
             double[] ay = java.util.Arrays.copyOf(fy, nf);
-            feasible.lock().writeLockGuard(() -> feasible.add(ax, ay));
+            DataSetWrites.write(feasible, () -> feasible.add(ax, ay));
         }
         if (ni > 0) {
             double[] ax = java.util.Arrays.copyOf(ix, ni);
             double[] ay = java.util.Arrays.copyOf(iy, ni);
-            infeasible.lock().writeLockGuard(() -> infeasible.add(ax, ay));
+            DataSetWrites.write(infeasible, () -> infeasible.add(ax, ay));
         }
     }
 
-    /** The Pareto front of the feasible points (the engine's non-dominated sorting), connected in x order. */
-    private void updateFront() {
-        int m = 0;
-        for (int i = 0; i < n; i++) {
+    /** Indices of the current front's points (a point once dominated stays dominated: the front grows from it). */
+    private int[] frontIdx = new int[0];
+
+    /**
+     * The Pareto front of the feasible points (the engine's non-dominated sorting), connected in x order: the front
+     * of the previous front and the points added since, so a batch costs O((front + batch) log) and not O(n log n).
+     */
+    private void updateFront(int from) {
+        List<Integer> cand = new ArrayList<>();
+        for (int i : frontIdx) {
+            cand.add(i);
+        }
+        for (int i = from; i < n; i++) {
             if (ok[i]) {
-                m++;
+                cand.add(i);
             }
         }
-        double[][] v = new double[m][];
-        int[] idx = new int[m];
-        for (int i = 0, k = 0; i < n; i++) {
-            if (ok[i]) {
-                v[k] = new double[] {xs[i], ys[i]};
-                idx[k++] = i;
-            }
+        double[][] v = new double[cand.size()][];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = new double[] {xs[cand.get(k)], ys[cand.get(k)]};
         }
         int[] f = Pareto.front(v, new boolean[] {PointResult.maximised(xMetric), PointResult.maximised(yMetric)});
-        double[][] pts = new double[f.length][];
+        int[] idx = new int[f.length];
         for (int k = 0; k < f.length; k++) {
-            pts[k] = v[f[k]];
+            idx[k] = cand.get(f[k]);
         }
-        java.util.Arrays.sort(pts, (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
-        double[] fx = new double[pts.length];
-        double[] fy = new double[pts.length];
-        for (int k = 0; k < pts.length; k++) {
-            fx[k] = pts[k][0];
-            fy[k] = pts[k][1];
+        frontIdx = idx;
+        Integer[] order = new Integer[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            order[k] = idx[k];
         }
-        front.lock().writeLockGuard(() -> front.set(fx, fy));
+        java.util.Arrays.sort(order, (a, b) -> xs[a] != xs[b] ? Double.compare(xs[a], xs[b])
+                : Double.compare(ys[a], ys[b]));
+        double[] fx = new double[order.length];
+        double[] fy = new double[order.length];
+        for (int k = 0; k < order.length; k++) {
+            fx[k] = xs[order[k]];
+            fy[k] = ys[order[k]];
+        }
+        DataSetWrites.write(front, () -> front.set(fx, fy));
     }
 
     /** The result drawn nearest to a canvas position, within 8 pixels; null when none. */

@@ -133,7 +133,7 @@ public final class SensitivityView extends VBox {
             double[] x = pts.keySet().stream().mapToDouble(Double::doubleValue).toArray();
             double[] y = pts.values().stream().mapToDouble(Double::doubleValue).toArray();
             DoubleDataSet d = ds;
-            d.lock().writeLockGuard(() -> d.set(x, y));
+            DataSetWrites.write(d, () -> d.set(x, y));
         }
     }
 
