@@ -43,7 +43,7 @@ public class SparsimonyApp extends Application {
     public void start(Stage stage) {
         long enteredStart = sinceProcessStart();
         EngineGateway engine = EngineGateway.defaultGateway();
-        MainWindow window = createWindow(stage, engine, RecentFiles.userPreferences(), true);
+        window = createWindow(stage, engine, RecentFiles.userPreferences(), true);
         stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> {
             long ms = sinceProcessStart();
             // CPU time too: on a busy machine the wall time says more about the neighbours than about us
@@ -206,9 +206,42 @@ public class SparsimonyApp extends Application {
                 vm.sessionProperty().removeListener(this);
                 Platform.runLater(() -> vm.exploreSpaceFile(args.space(), args.out(), args.strategy(),
                         args.evaluations()));
+                compareWhenDone();
             }
         });
     }
+
+    /**
+     * For screenshots and demos: {@code -Dsparsimony.gui.compare=ID1,ID2} selects and compares those results once
+     * the sweep started from the command line has finished, with the Compare tab in front.
+     */
+    private void compareWhenDone() {
+        String ids = System.getProperty("sparsimony.gui.compare");
+        if (ids == null) {
+            return;
+        }
+        var ex = vm.explore();
+        ex.runningProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean now) {
+                if (was && !now) {
+                    ex.runningProperty().removeListener(this);
+                    for (String id : ids.split(",")) {
+                        ex.results().stream().filter(r -> String.valueOf(r.id()).equals(id.trim())).findFirst()
+                                .ifPresent(r -> {
+                                    ex.select(r);
+                                    ex.compare(r);
+                                });
+                    }
+                    if (window.exploreView() != null) {
+                        window.exploreView().showTab("Compare");
+                    }
+                }
+            }
+        });
+    }
+
+    private MainWindow window;
 
     MainViewModel viewModel() {
         return vm;

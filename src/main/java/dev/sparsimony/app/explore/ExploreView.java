@@ -47,6 +47,7 @@ public final class ExploreView extends BorderPane {
     private final BorderPane customSlot = new BorderPane();
     private ParetoChart custom;
     private final SensitivityView sensitivity = new SensitivityView();
+    private TabPane plots;
 
     public ExploreView(ExploreViewModel vm) {
         this.vm = vm;
@@ -73,9 +74,18 @@ public final class ExploreView extends BorderPane {
             rc.setVgrow(Priority.ALWAYS);
             grid.getRowConstraints().add(rc);
         }
-        TabPane plots = new TabPane(new Tab("Accuracy vs. resources", grid), new Tab("Custom pair", customPane()),
+        Label legend = new Label("blue: feasible · grey: over the device or below the minimum accuracy · orange line:"
+                + " Pareto front · black diamond: the unpruned design · red: selected · dashed: device capacity."
+                + " Hover for a point's choices; click to select.");
+        legend.getStyleClass().add("hint");
+        legend.setWrapText(true);
+        BorderPane gridPane = new BorderPane(grid);
+        gridPane.setBottom(legend);
+        BorderPane.setMargin(legend, new Insets(0, 8, 4, 8));
+        TabPane plots = new TabPane(new Tab("Accuracy vs. resources", gridPane), new Tab("Custom pair", customPane()),
                 new Tab("Sensitivity", sensitivity), new Tab("Compare", compareTable()));
         plots.setId("explore-plots");
+        this.plots = plots;
         plots.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane center = new SplitPane(plots, details());
         center.setDividerPositions(0.74);
@@ -379,7 +389,7 @@ public final class ExploreView extends BorderPane {
                         + String.format(Locale.ROOT, "  %.2f %%", 100 * p.accuracy()));
                 group.getColumns().addAll(List.of(
                         col("sparsity", first, l -> String.format(Locale.ROOT, "%.1f %%", 100 * l.sparsity())),
-                        col("bits", first, l -> String.valueOf(l.bits())),
+                        col("bits", first, l -> l.bits() == 0 ? "" : String.valueOf(l.bits())),
                         col("RF", first, l -> l.reuseFactor() == 0 ? "" : String.valueOf(l.reuseFactor())),
                         col("DSP", first, l -> String.format(Locale.ROOT, "%,d", l.dsp())),
                         col("BRAM", first, l -> String.format(Locale.ROOT, "%,d", l.bram18())),
@@ -436,6 +446,12 @@ public final class ExploreView extends BorderPane {
         });
         c.getStyleClass().add("num");
         return c;
+    }
+
+    /** Brings a plot tab to the front by its title ("Compare", "Sensitivity", ...). */
+    public void showTab(String title) {
+        plots.getTabs().stream().filter(t -> t.getText().equals(title)).findFirst()
+                .ifPresent(t -> plots.getSelectionModel().select(t));
     }
 
     /** The Pareto charts (for tests and benchmarks). */

@@ -61,6 +61,21 @@ public final class HeatMapChart extends VBox {
             a.setAutoRangeRounding(false);
         }
         yAxis.invertAxis(true);
+        // rows and columns are indices: label whole numbers only
+        for (DefaultNumericAxis a : new DefaultNumericAxis[] {xAxis, yAxis}) {
+            a.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+                @Override
+                public String toString(Number v) {
+                    double d = v.doubleValue();
+                    return Math.abs(d - Math.rint(d)) < 1e-9 ? String.valueOf((long) Math.rint(d)) : "";
+                }
+
+                @Override
+                public Number fromString(String s) {
+                    return Double.parseDouble(s);
+                }
+            });
+        }
         zAxis.setName(zName);
         zAxis.setSide(Side.RIGHT);
         zAxis.setAutoRanging(false);
@@ -157,6 +172,25 @@ public final class HeatMapChart extends VBox {
         }
         zAxis.setName(zName);
         zAxis.setVisible(!zName.isEmpty());
+        if (gradient == STRUCTURES) {
+            // the structure colours' strip: its lower half is pruned, its upper half kept; say so on the ticks
+            zAxis.setTickUnit(LayerDetail.STRUCTURE_COLOURS / 2.0);
+            zAxis.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+                @Override
+                public String toString(Number v) {
+                    double d = v.doubleValue();
+                    double q = LayerDetail.STRUCTURE_COLOURS / 2.0;
+                    return Math.abs(d - q) < 1e-9 ? "pruned" : Math.abs(d - 3 * q) < 1e-9 ? "kept" : "";
+                }
+
+                @Override
+                public Number fromString(String s) {
+                    return 0;
+                }
+            });
+        } else {
+            zAxis.setTickLabelFormatter(null);
+        }
     }
 
     public void clear() {

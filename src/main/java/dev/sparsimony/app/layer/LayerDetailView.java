@@ -108,7 +108,7 @@ public final class LayerDetailView extends VBox {
         if (d.structures() != null) {
             mask.setTitle(String.format("Structures: %s  (%.1f %% pruned; dark = kept)", d.granularity(),
                     100 * d.sparsity()));
-            mask.setGradient(HeatMapChart.STRUCTURES, "");
+            mask.setGradient(HeatMapChart.STRUCTURES, "structure colour");
             mask.setLegend("Each colour is one structure (neighbouring structures differ); dark = kept, pale ="
                     + " pruned.");
             mask.show(d.layer() + " structures", d.x(), d.y(), d.structures(), 0, 2 * LayerDetail.STRUCTURE_COLOURS);
