@@ -132,9 +132,9 @@ public final class MainWindow extends BorderPane {
                 new SeparatorMenuItem(), demo,
                 new SeparatorMenuItem(), quit);
 
-        MenuItem undo = item("_Undo Sparsity Change", "Shortcut+Z", () -> vm.prune().undo());
+        MenuItem undo = item("_Undo", "Shortcut+Z", () -> vm.prune().undo());
         undo.disableProperty().bind(vm.prune().canUndoProperty().not());
-        MenuItem redo = item("_Redo Sparsity Change", "Shortcut+Shift+Z", () -> vm.prune().redo());
+        MenuItem redo = item("_Redo", "Shortcut+Shift+Z", () -> vm.prune().redo());
         redo.disableProperty().bind(vm.prune().canRedoProperty().not());
         MenuItem reset = item("Reset Sparsity to _0 %", "Shortcut+0", () -> setSparsity(0));
         MenuItem up = item("Sparsity +5 %", "Shortcut+UP", () -> setSparsity(
@@ -306,7 +306,7 @@ public final class MainWindow extends BorderPane {
                 Ctrl+Shift+O      Open model folder
                 Ctrl+D            Open validation data
                 Ctrl+S            Save the design point (JSON for the CLI)
-                Ctrl+Z / Ctrl+Shift+Z   Undo / redo sparsity change
+                Ctrl+Z / Ctrl+Shift+Z   Undo / redo any setting change
                 Ctrl+Up / Ctrl+Down     Sparsity ±5 %
                 Ctrl+0            Reset sparsity to 0 %
                 Ctrl+L            Focus the sparsity slider (then ← → for ±1 %)
