@@ -102,6 +102,15 @@ public final class MainWindow extends BorderPane {
         // a point applied from a plot: show it in the model view
         vm.pointsShownProperty().addListener((o, a, b) -> views.getSelectionModel().select(modelTab));
         vm.exploreRequestedProperty().addListener((o, a, b) -> views.getSelectionModel().select(exploreTab));
+        // the open tab is part of a session's view state
+        views.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> vm.putViewState("tab", t.getId()));
+        vm.restoredViewProperty().addListener((o, a, v) -> {
+            if (v != null && "tab-explore".equals(v.get("tab"))) {
+                views.getSelectionModel().select(exploreTab);
+            } else if (v != null && "tab-model".equals(v.get("tab"))) {
+                views.getSelectionModel().select(modelTab);
+            }
+        });
         setBottom(statusBar());
         installDragAndDrop();
     }
@@ -126,9 +135,28 @@ public final class MainWindow extends BorderPane {
         fillRecent.run();
         MenuItem save = item("_Save Design Point…", "Shortcut+S", vm::chooseAndSaveDesignPoint);
         save.disableProperty().bind(vm.sessionProperty().isNull());
+        MenuItem openPoint = item("Open Design _Point…", "Shortcut+Shift+P", vm::chooseAndOpenDesignPoint);
+        openPoint.disableProperty().bind(vm.sessionProperty().isNull());
+        MenuItem openSession = item("Open Sess_ion…", null, vm::chooseAndOpenSession);
+        MenuItem saveSession = item("Save Session…", "Shortcut+Shift+S", vm::chooseAndSaveSession);
+        saveSession.disableProperty().bind(vm.sessionProperty().isNull());
+        Menu recentSessions = new Menu("Recent Sessions");
+        Runnable fillSessions = () -> {
+            recentSessions.getItems().clear();
+            for (Path p : vm.recentSessions().items()) {
+                MenuItem mi = new MenuItem(p.toString());
+                mi.setMnemonicParsing(false);
+                mi.setOnAction(e -> vm.openSession(p));
+                recentSessions.getItems().add(mi);
+            }
+            recentSessions.setDisable(recentSessions.getItems().isEmpty());
+        };
+        vm.recentSessions().items().addListener((ListChangeListener<Path>) c -> fillSessions.run());
+        fillSessions.run();
         MenuItem demo = item("Open Built-in _Demo", null, vm::openDemo);
         MenuItem quit = item("_Quit", "Shortcut+Q", Platform::exit);
-        Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), save,
+        Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), openPoint, save,
+                new SeparatorMenuItem(), openSession, saveSession, recentSessions,
                 new SeparatorMenuItem(), demo,
                 new SeparatorMenuItem(), quit);
 
