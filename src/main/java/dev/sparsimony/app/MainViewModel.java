@@ -82,6 +82,7 @@ public final class MainViewModel {
     private final SweepViewModel sweep;
     private final HardwareViewModel hardware;
     private final ExploreViewModel explore;
+    private final dev.sparsimony.app.teach.TeachViewModel teach;
     /** Incremented whenever a point from elsewhere (a plot, a file) is shown: the window brings the model view up. */
     private final javafx.beans.property.ReadOnlyIntegerWrapper pointsShown =
             new javafx.beans.property.ReadOnlyIntegerWrapper(this, "pointsShown");
@@ -101,6 +102,8 @@ public final class MainViewModel {
         this.hardware = new HardwareViewModel(engine, prune);
         this.explore = new ExploreViewModel(engine, session.getReadOnlyProperty(), this::explorationBase,
                 this::showPoint);
+        this.teach = new dev.sparsimony.app.teach.TeachViewModel(engine, session.getReadOnlyProperty(),
+                this::explorationBase);
         prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
         selectedLayer.addListener((obs, o, n) -> refreshDetail());
     }
@@ -639,6 +642,10 @@ public final class MainViewModel {
         return explore;
     }
 
+    public dev.sparsimony.app.teach.TeachViewModel teach() {
+        return teach;
+    }
+
     public void shutdown() {
         if (autosave != null) {
             autosave.stop();
@@ -649,6 +656,7 @@ public final class MainViewModel {
             }
         }
         explore.shutdown();
+        teach.shutdown();
         io.shutdownNow();
         prune.shutdown();
         sweep.shutdown();

@@ -55,6 +55,9 @@ public final class MainWindow extends BorderPane {
     private final Tab exploreTab;
     private final TabPane views;
     private final StackPane exploreSlot = new StackPane();
+    private final StackPane teachSlot = new StackPane();
+    private final Tab teachTab;
+    private dev.sparsimony.app.teach.TeachView teachView;
     private ExploreView exploreView;
     private LayerSettingsTable layerSettings;
 
@@ -94,7 +97,9 @@ public final class MainWindow extends BorderPane {
         modelTab.setId("tab-model");
         exploreTab = new Tab("Explore", exploreSlot);
         exploreTab.setId("tab-explore");
-        views = new TabPane(modelTab, exploreTab);
+        teachTab = new Tab("Teach", teachSlot);
+        teachTab.setId("tab-teach");
+        views = new TabPane(modelTab, exploreTab, teachTab);
         views.setId("views");
         views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         views.getStyleClass().add("view-tabs");
@@ -103,7 +108,11 @@ public final class MainWindow extends BorderPane {
         vm.pointsShownProperty().addListener((o, a, b) -> views.getSelectionModel().select(modelTab));
         vm.exploreRequestedProperty().addListener((o, a, b) -> views.getSelectionModel().select(exploreTab));
         // the open tab is part of a session's view state
-        views.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> vm.putViewState("tab", t.getId()));
+        views.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {
+            vm.putViewState("tab", t.getId());
+            // computed when looked at, with the model view's current settings
+            vm.teach().setActive(t == teachTab);
+        });
         vm.restoredViewProperty().addListener((o, a, v) -> {
             if (v != null && "tab-explore".equals(v.get("tab"))) {
                 views.getSelectionModel().select(exploreTab);
@@ -310,6 +319,8 @@ public final class MainWindow extends BorderPane {
             layers.run();
             exploreView = new ExploreView(vm.explore());
             exploreSlot.getChildren().setAll(exploreView);
+            teachView = new dev.sparsimony.app.teach.TeachView(vm.teach());
+            teachSlot.getChildren().setAll(teachView);
             QualityCurveChart curve = new QualityCurveChart(vm.sweep(), vm.prune().computedSparsityProperty()
                     .multiply(100), vm.prune().accuracyProperty());
             curve.getStyleClass().add("card");
@@ -362,6 +373,10 @@ public final class MainWindow extends BorderPane {
 
     public LayerDetailView detailView() {
         return detailView;
+    }
+
+    public dev.sparsimony.app.teach.TeachView teachView() {
+        return teachView;
     }
 
     public ExploreView exploreView() {
