@@ -117,14 +117,18 @@ public final class TeachView extends BorderPane {
                     : "kept fraction");
             if (original.op() instanceof Ops.Conv conv && conv.spatialRank() == 2 && d.rowStep() == 1
                     && d.colStep() == 1 && conv.inChannelsPerGroup() <= 32 && conv.outChannels() <= 32) {
-                // a convolution kernel as k x k tiles: tile (input channel, output channel)
+                // a convolution kernel as k x k tiles: tile (input channel, output channel), white gaps between
+                double top = structured ? 2 * LayerDetail.STRUCTURE_COLOURS : 1;
                 int[] size = new int[2];
                 float[] zf = new float[z.length];
                 for (int i = 0; i < z.length; i++) {
-                    zf[i] = (float) z[i];
+                    zf[i] = (float) (z[i] + top); // values in [top, 2*top]; the gaps (NaN) become 0: background
                 }
                 int[] k = conv.kernelSize();
                 double[] img = Teaching.tiles(zf, k[0], k[1], conv.inChannelsPerGroup(), conv.outChannels(), size);
+                for (int i = 0; i < img.length; i++) {
+                    img[i] = Double.isNaN(img[i]) ? 0 : img[i];
+                }
                 double[] xs = new double[size[1]];
                 double[] ys = new double[size[0]];
                 for (int i = 0; i < xs.length; i++) {
@@ -133,8 +137,10 @@ public final class TeachView extends BorderPane {
                 for (int i = 0; i < ys.length; i++) {
                     ys[i] = i;
                 }
-                map.setAxisNames("output channel (k×k tiles)", "input channel");
-                map.show(r.granularity(), xs, ys, img, 0, structured ? 2 * LayerDetail.STRUCTURE_COLOURS : 1);
+                map.setGradient(HeatMapChart.withBackground(structured ? HeatMapChart.STRUCTURES : HeatMapChart.MASK,
+                        0.5), "");
+                map.setAxisNames("output channels (" + k[0] + "×" + k[1] + " tiles)", "input channels");
+                map.show(r.granularity(), xs, ys, img, 0, 2 * top);
             } else {
                 map.setAxisNames(d.colAxis(), d.rowAxis());
                 map.show(r.granularity(), d.x(), d.y(), z, 0, structured ? 2 * LayerDetail.STRUCTURE_COLOURS : 1);
