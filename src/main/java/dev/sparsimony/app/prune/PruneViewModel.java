@@ -62,8 +62,7 @@ public final class PruneViewModel {
     private final Consumer<String> errors;
     private boolean resetting;
     // worker thread only: one evaluator per opened model and data (it compiles the model once)
-    private DesignPointEvaluator evaluator;
-    private ModelSession evaluatorSession;
+    private final dev.sparsimony.app.model.SessionEvaluator evaluator;
 
     /**
      * @param session the opened model (read only here)
@@ -74,6 +73,8 @@ public final class PruneViewModel {
         this.engine = engine;
         this.session = session;
         this.errors = errors;
+        this.evaluator = new dev.sparsimony.app.model.SessionEvaluator(
+                ms -> engine.designEvaluator(ms.model(), ms.data()));
         sparsityPercent.addListener((obs, o, n) -> {
             if (!resetting) {
                 schedule(n.doubleValue() / 100.0);
@@ -145,15 +146,8 @@ public final class PruneViewModel {
 
     /** Any design point through the engine's evaluator. Worker thread. */
     private Result designPoint(LatestOnlyRunner.Job job, ModelSession s, double sparsity, DesignPoint point) {
-        if (evaluatorSession != s) {
-            if (evaluator != null) {
-                evaluator.close();
-            }
-            evaluator = engine.designEvaluator(s.model(), s.data());
-            evaluatorSession = s;
-        }
         job.progress(-1, "evaluating design point");
-        DesignPointEvaluator.Compressed c = evaluator.evaluateWithModel(point);
+        DesignPointEvaluator.Compressed c = evaluator.of(s).evaluateWithModel(point);
         Map<String, StructureMap> maps = job.cancelled() ? Map.of() : engine.structures(s.model(), point);
         return new Result(s, sparsity, c.model(), c.result().quality(), c.result(), maps);
     }

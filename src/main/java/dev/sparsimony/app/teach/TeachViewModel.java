@@ -4,7 +4,6 @@ import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LatestOnlyRunner;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.engine.explore.DesignPoint;
-import dev.sparsimony.engine.explore.DesignPointEvaluator;
 import dev.sparsimony.engine.explore.HardwareSpec;
 import dev.sparsimony.engine.explore.Teaching;
 import dev.sparsimony.engine.model.ModelException;
@@ -27,8 +26,7 @@ import javafx.collections.ObservableList;
 /**
  * The teaching view's state: a layer, a sparsity and a reuse factor; the engine's comparison of every granularity
  * on that layer ({@link Teaching#compare}), recomputed in the background whenever one of them changes. The base
- * point (quantizers, strategy, device) is the model view's. JavaFX thread only, except the engine work. (The
- * engine gateway is not needed: the comparison runs on its own evaluator, on this view's worker.)
+ * point (quantizers, strategy, device) is the model view's. JavaFX thread only, except the engine work.
  */
 public final class TeachViewModel {
     private final ReadOnlyObjectProperty<ModelSession> session;
@@ -40,14 +38,15 @@ public final class TeachViewModel {
     private final ReadOnlyObjectWrapper<Teaching.Comparison> comparison = new ReadOnlyObjectWrapper<>(this, "comparison");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
     private final LatestOnlyRunner<Teaching.Comparison> runner = new LatestOnlyRunner<>("sparsimony-teach");
-    // worker thread only
-    private DesignPointEvaluator evaluator;
-    private ModelSession evaluatorSession;
+    // worker thread only: the evaluator of the opened model, with the hardware estimate the cards show
+    private final dev.sparsimony.app.model.SessionEvaluator evaluator;
 
     public TeachViewModel(EngineGateway engine, ReadOnlyObjectProperty<ModelSession> session,
                           Supplier<DesignPoint> base) {
         this.session = session;
         this.base = base;
+        this.evaluator = new dev.sparsimony.app.model.SessionEvaluator(
+                ms -> engine.designEvaluator(ms.model(), ms.data()).computeStorage(false).computeHardware(true));
         session.addListener((o, a, s) -> {
             layers.setAll(s == null ? List.of() : s.model().prunableNodes().stream().map(Node::name).toList());
             layer.set(layers.isEmpty() ? null : layers.get(0));
@@ -90,14 +89,7 @@ public final class TeachViewModel {
         DesignPoint point = b.withHardware(hw);
         double sp = sparsityPercent.get() / 100;
         runner.submit(job -> {
-            if (evaluatorSession != s) {
-                if (evaluator != null) {
-                    evaluator.close();
-                }
-                evaluator = new DesignPointEvaluator(s.model(), s.data()).computeStorage(false);
-                evaluatorSession = s;
-            }
-            return Teaching.compare(evaluator, point, l, sp);
+            return Teaching.compare(evaluator.of(s), point, l, sp);
         }, c -> {
             error.set("");
             comparison.set(c);
