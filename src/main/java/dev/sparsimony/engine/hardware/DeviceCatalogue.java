@@ -115,7 +115,7 @@ public final class DeviceCatalogue {
                 d = new Device(text(n, "name", null), text(n, "part", null), text(n, "family", ""),
                         integer(n, "dsp", where), integer(n, "bram18", where), integer(n, "lut", where),
                         integer(n, "ff", where), n.path("uram").asInt(0), n.path("clockMhz").asDouble(200),
-                        n.path("lutMultThreshold").asInt(9), n.path("dspWidthA").asInt(27),
+                        n.path("lutMultThreshold").asInt(5), n.path("dspWidthA").asInt(27),
                         n.path("dspWidthB").asInt(18), aliases(n), text(n, "source", where));
             } catch (ModelException e) {
                 throw new ModelException(where + ": " + e.getMessage(), e);
