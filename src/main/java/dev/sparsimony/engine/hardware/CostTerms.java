@@ -113,6 +113,16 @@ public final class CostTerms {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof CostTerms c && Arrays.equals(lut, c.lut) && Arrays.equals(ff, c.ff);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(lut) + Arrays.hashCode(ff);
+    }
+
+    @Override
     public String toString() {
         return "lut " + Arrays.toString(lut) + ", ff " + Arrays.toString(ff);
     }
