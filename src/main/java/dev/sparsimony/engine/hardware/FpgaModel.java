@@ -195,9 +195,7 @@ public final class FpgaModel {
     static boolean wiring(Op op) {
         return op instanceof Ops.Flatten || op instanceof Ops.Reshape || op instanceof Ops.Identity
                 || op instanceof Ops.Transpose || op instanceof Ops.Constant || op instanceof Ops.Cast
-                || op instanceof Ops.QuantizeLinear || op instanceof Ops.DequantizeLinear
-                || op instanceof QuantOps.Quant || op instanceof QuantOps.BipolarQuant || op instanceof QuantOps.Trunc
-                || op instanceof QuantOps.Requantize;
+                || op instanceof Ops.QuantizeLinear || op instanceof Ops.DequantizeLinear;
     }
 
     private static LayerEstimate withoutBoundary(LayerEstimate e, Ctx ctx) {
@@ -510,10 +508,23 @@ public final class FpgaModel {
             boundary(t, n, w);
             return row(node, op.kind(), shape, 0, "", 0, 0, t, 0, 1, 0, "data movement only", 0, ctx);
         }
+        if (op instanceof QuantOps.Quant || op instanceof QuantOps.Trunc || op instanceof QuantOps.Requantize
+                || op instanceof QuantOps.BipolarQuant) {
+            // an activation quantizer: hls4ml builds it as an activation whose result type rounds and saturates
+            // (QKeras quantized_relu -> relu with ufixed<b,i,RND_CONV,SAT>, quantized_bits -> linear; hls4ml
+            // converters/keras/qkeras.py and utils/config.py); an unsigned one also clamps at zero like a ReLU
+            CostTerms t = new CostTerms();
+            boolean clamps = op instanceof QuantOps.Quant q && !q.signed() || op instanceof QuantOps.BipolarQuant;
+            if (clamps) {
+                t.add(Lut.ACTIVATION, RELU_LUT_PER_BIT * n * (in.width() + w));
+            }
+            t.add(Lut.REQUANT, REQUANT_LUT_PER_BIT * n * in.width());
+            boundary(t, n, w);
+            return row(node, op.kind(), shape, 0, "", 0, 0, t, 0, 1, 0, "quantizer to " + lc.result().hlsType()
+                    + (clamps ? ", clamped at zero" : ""), 0, ctx);
+        }
         if (wiring(op)) {
-            return row(node, op.kind(), shape, 0, "", 0, 0, new CostTerms(), 0, 1, 0,
-                    op instanceof QuantOps.Quant || op instanceof QuantOps.BipolarQuant || op instanceof QuantOps.Trunc
-                            ? "quantizer: hls4ml folds it into the layer types" : "wiring only", 0, ctx);
+            return row(node, op.kind(), shape, 0, "", 0, 0, new CostTerms(), 0, 1, 0, "wiring only", 0, ctx);
         }
         throw cannotMap(node, "a product of two run-time tensors is not a layer hls4ml maps");
     }
@@ -566,6 +577,10 @@ public final class FpgaModel {
         int acc = lc.accumulator().width();
         CostTerms t = new CostTerms();
         int levels = ceilLog2(n);
+        if (impl.equals("skip")) {
+            return row(node, "Softmax", shape, 0, "", 0, 0, t, 0, 1, 0, "skipped (hls4ml 'skip': the output is the"
+                    + " input)", 0, ctx);
+        }
         if (impl.equals("argmax")) {
             t.add(Lut.ACTIVATION, SOFTMAX_LUT_PER_BIT * (n - 1) * in.width());
             long lat = ctx.cuts(levels * p.adderDelayNs());

@@ -82,7 +82,8 @@ final class KernelModel {
                 fz++;
                 floatZero[k] = true;
             }
-            long c = q.code(kernel[k]);
+            // shifts and sign selections only need the weight's sign; zero only when the float is zero
+            long c = product == LayerHwConfig.Product.MULT ? q.code(kernel[k]) : (long) Math.signum(kernel[k]);
             codes[k] = c;
             if (c == 0) {
                 cz++;
