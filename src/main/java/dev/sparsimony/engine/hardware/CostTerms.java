@@ -25,6 +25,8 @@ public final class CostTerms {
         REQUANT,
         /** lookup tables kept in LUT RAM and line buffers in shift registers */
         MEMORY,
+        /** FIFOs between dataflow stages (io_stream), kept in shift registers */
+        FIFO,
         /** per-layer control */
         CONTROL;
 
@@ -51,6 +53,17 @@ public final class CostTerms {
 
     private final double[] lut = new double[Lut.values().length];
     private final double[] ff = new double[Ff.values().length];
+    /** BRAM18 of FIFOs (io_stream): reported by HLS at the top level, not inside the layer's function. */
+    private long fifoBram;
+
+    public CostTerms addFifoBram(long b) {
+        fifoBram += b;
+        return this;
+    }
+
+    public long fifoBram() {
+        return fifoBram;
+    }
 
     public CostTerms add(Lut t, double v) {
         lut[t.ordinal()] += v;
@@ -78,6 +91,7 @@ public final class CostTerms {
         for (int i = 0; i < ff.length; i++) {
             ff[i] += o.ff[i];
         }
+        fifoBram += o.fifoBram;
         return this;
     }
 
@@ -112,9 +126,20 @@ public final class CostTerms {
         return t;
     }
 
+    /** LUTs of the FIFOs after the calibration's factor (part of {@link #lut}). */
+    public long fifoLut(Calibration c) {
+        return Math.round(lut[Lut.FIFO.ordinal()] * c.factor(Lut.FIFO));
+    }
+
+    /** Flip-flops of the FIFOs after the calibration's factor (part of {@link #instanceFf}). */
+    public long fifoFf(Calibration c) {
+        return Math.round(ff[Ff.FIFO.ordinal()] * c.factor(Ff.FIFO));
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof CostTerms c && Arrays.equals(lut, c.lut) && Arrays.equals(ff, c.ff);
+        return o instanceof CostTerms c && Arrays.equals(lut, c.lut) && Arrays.equals(ff, c.ff)
+                && fifoBram == c.fifoBram;
     }
 
     @Override

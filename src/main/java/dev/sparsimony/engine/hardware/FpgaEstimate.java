@@ -13,22 +13,24 @@ import java.util.List;
  * @param ffBand           relative band of the FF total
  * @param latencyBand      band of the latency in cycles (0 when no calibration measured it)
  * @param version          the hls4ml release whose rules were applied
+ * @param calibration      the factors the LUT, FF and latency terms were scaled by
  */
 public record FpgaEstimate(Device device, double clockMhz, IoType io, List<LayerEstimate> layers, long dsp,
                            long bram18, long lut, long ff, long latencyCycles, long intervalCycles,
                            double lutFfUncertainty, List<String> notes, long topFf, long topLatency, double lutBand,
-                           double ffBand, double latencyBand, Hls4mlVersion version) {
+                           double ffBand, double latencyBand, Hls4mlVersion version, Calibration calibration) {
     public FpgaEstimate {
         layers = List.copyOf(layers);
         notes = List.copyOf(notes);
         version = version == null ? Hls4mlVersion.LATEST : version;
+        calibration = calibration == null ? Calibration.none() : calibration;
     }
 
     public FpgaEstimate(Device device, double clockMhz, IoType io, List<LayerEstimate> layers, long dsp, long bram18,
                         long lut, long ff, long latencyCycles, long intervalCycles, double lutFfUncertainty,
                         List<String> notes) {
         this(device, clockMhz, io, layers, dsp, bram18, lut, ff, latencyCycles, intervalCycles, lutFfUncertainty,
-                notes, 0, 0, lutFfUncertainty, lutFfUncertainty, 0, Hls4mlVersion.LATEST);
+                notes, 0, 0, lutFfUncertainty, lutFfUncertainty, 0, Hls4mlVersion.LATEST, Calibration.none());
     }
 
     public double latencyNs() {

@@ -161,7 +161,7 @@ public final class FpgaModel {
                     ffBand * 100, cal.latencyBand()));
         }
         return new FpgaEstimate(device, clock, cfg.io(), rows, dsp, bram, lut, ff, latency, interval,
-                Math.max(lutBand, ffBand), notes, topFf, top, lutBand, ffBand, cal.latencyBand(), ctx.version());
+                Math.max(lutBand, ffBand), notes, topFf, top, lutBand, ffBand, cal.latencyBand(), ctx.version(), cal);
     }
 
     private static String versionNote(Hls4mlVersion v) {
@@ -225,12 +225,13 @@ public final class FpgaModel {
             long perFifo = Math.max(KernelModel.ceilDiv(depth, 1024) * KernelModel.ceilDiv(w, 18),
                     KernelModel.ceilDiv(bits, 18432));
             bram = channels * perFifo;
+            t.addFifoBram(bram);
             t.add(Ff.FIFO, channels * FIFO_CONTROL_FF);
-            t.add(Lut.CONTROL, channels * FIFO_CONTROL_LUT);
+            t.add(Lut.FIFO, channels * FIFO_CONTROL_LUT);
             what = channels + " FIFOs " + depth + "x" + w + " in BRAM";
         } else {
             t.add(Ff.FIFO, channels * FIFO_CONTROL_FF);
-            t.add(Lut.MEMORY, channels * (KernelModel.ceilDiv(depth, 32) * (double) w + FIFO_CONTROL_LUT));
+            t.add(Lut.FIFO, channels * (KernelModel.ceilDiv(depth, 32) * (double) w + FIFO_CONTROL_LUT));
             what = channels + " FIFOs " + depth + "x" + w + " in shift registers";
         }
         Calibration cal = ctx.cal();
