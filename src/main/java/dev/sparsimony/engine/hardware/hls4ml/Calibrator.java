@@ -23,7 +23,7 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  */
 public final class Calibrator {
     /** Weight of the prior pulling each factor towards 1 (relative to one observation). */
-    static final double PRIOR = 0.1;
+    static final double PRIOR = 0.02;
 
     private Calibrator() {
     }
