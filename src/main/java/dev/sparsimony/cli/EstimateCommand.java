@@ -70,7 +70,7 @@ public final class EstimateCommand implements Callable<Integer> {
 
     @Option(names = "--profile", paramLabel = "FILE",
             description = "calibration profile written by 'sparsimony calibrate' (LUT, FF and latency factors and"
-                    + " their error band)")
+                    + " their error band); default: ~/.sparsimony/calibration.json when it exists")
     Path profile;
 
     @Option(names = "--devices", paramLabel = "FILE", description = "extra device catalogue JSON")
@@ -116,7 +116,8 @@ public final class EstimateCommand implements Callable<Integer> {
                         + " the configuration instead of combining it with those options");
             }
             Hls4mlVersion version = Hls4mlVersion.parse(hls4mlVersion);
-            Calibration calibration = profile == null ? Calibration.none() : Calibration.read(profile);
+            // --profile, else the user's profile (~/.sparsimony/calibration.json) the window uses too
+            Calibration calibration = profile == null ? Calibration.user() : Calibration.read(profile);
             JsonNode pointJson = designPoint();
             DeviceCatalogue catalogue = DeviceCatalogue.standard(devices);
             Model model = modelArg.load();

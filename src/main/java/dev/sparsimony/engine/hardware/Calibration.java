@@ -62,6 +62,37 @@ public record Calibration(Map<CostTerms.Lut, Double> lut, Map<CostTerms.Ff, Doub
         return NONE;
     }
 
+    /** The user's profile, read by the window and by estimates without --profile. */
+    public static Path userProfile() {
+        return Path.of(System.getProperty("user.home"), ".sparsimony", "calibration.json");
+    }
+
+    private static volatile Object[] userCache = {null, -1L, NONE};
+
+    /**
+     * The profile at {@link #userProfile()} (re-read when the file changes), or {@link #none()} when there is none.
+     * A damaged profile is an error naming the file, not silently ignored.
+     */
+    public static Calibration user() {
+        Path p = userProfile();
+        if (!Files.isRegularFile(p)) {
+            return NONE;
+        }
+        long modified;
+        try {
+            modified = Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return NONE;
+        }
+        Object[] c = userCache;
+        if (p.equals(c[0]) && (long) c[1] == modified) {
+            return (Calibration) c[2];
+        }
+        Calibration read = read(p);
+        userCache = new Object[] {p, modified, read};
+        return read;
+    }
+
     public boolean isNone() {
         return points == 0 && lut.isEmpty() && ff.isEmpty() && boundaryCycles == 1 && latencyOffset == 0;
     }
