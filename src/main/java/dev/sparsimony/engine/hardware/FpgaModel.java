@@ -745,7 +745,10 @@ public final class FpgaModel {
                 }
                 t.add(Ff.PIPELINE, regs * acc / rf);
             }
-            latency = (rf - 1) + cuts;
+            // folded constants keep their logic at any RF: the pipeline only accepts a new input every RF cycles
+            // (hls4ml tutorial, RF 2: every dense layer still 1 cycle, interval 2); shared multipliers (v0.4)
+            // take the RF issue cycles
+            latency = (km.constantsVisible() ? 0 : rf - 1) + cuts;
         } else {
             int bf = km.blockFactor();
             long multScale = Math.max(1, bf / nOut);

@@ -192,10 +192,14 @@ class FpgaModelTest {
         assertEquals(2, e.latencyCycles());
         assertEquals(1, e.intervalCycles());
         assertEquals(10.0, e.latencyNs(), 1e-9);
-        // RF 4 (Latency): 3 more issue cycles, interval 4
+        // RF 4 (Latency, v0.5+): the folded constants keep the same logic, a new input every 4 cycles (the
+        // tutorial's RF 2 build: every dense layer still 1 cycle, interval 2); v0.4 shares multipliers: 3 more
         FpgaEstimate e4 = estimate(k, width(16), 4, Strategy.LATENCY);
-        assertEquals(5, e4.latencyCycles());
+        assertEquals(2, e4.latencyCycles());
         assertEquals(4, e4.intervalCycles());
+        Model m = TestModels.singleDense(k, N_IN, N_OUT);
+        assertEquals(5, FpgaModel.estimate(m, HardwareConfig.of(width(16), 4, Strategy.LATENCY, IoType.PARALLEL, 0)
+                .withVersion(Hls4mlVersion.parse("0.4.0")), KU115).latencyCycles());
         FpgaEstimate r = estimate(k, width(16), 8, Strategy.RESOURCE);
         assertEquals(8, r.intervalCycles());
         // RF 8 + BRAM read + mult + sum of 8 partial sums per output (4 levels -> 1 cycle), + 1 boundary
