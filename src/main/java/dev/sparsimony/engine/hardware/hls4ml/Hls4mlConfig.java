@@ -96,9 +96,8 @@ public final class Hls4mlConfig {
         JsonNode root;
         try {
             root = YAML.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelException("hls4ml configuration " + fn + " is not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (IOException | RuntimeException e) {
+            throw notYaml(fn, e);
         }
         try {
             return parse(root, file.toAbsolutePath().getParent(), model, catalogue, version, params);
@@ -111,10 +110,17 @@ public final class Hls4mlConfig {
     public static JsonNode tree(Path file) {
         try {
             return YAML.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelException("hls4ml configuration " + file.getFileName() + " is not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (IOException | RuntimeException e) {
+            throw notYaml(String.valueOf(file.getFileName()), e);
         }
+    }
+
+    private static ModelException notYaml(String fn, Exception e) {
+        if (e instanceof java.io.CharConversionException) {
+            return new ModelException("hls4ml configuration " + fn + " is not valid YAML: it is not UTF-8 text", e);
+        }
+        return new ModelException("hls4ml configuration " + fn + " is not valid YAML: "
+                + dev.sparsimony.engine.model.Problems.inUserWords(e).lines().findFirst().orElse(""), e);
     }
 
     static Result parse(JsonNode root, Path dir, Model model, DeviceCatalogue catalogue, Hls4mlVersion version,
