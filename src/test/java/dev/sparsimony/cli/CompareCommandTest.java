@@ -141,6 +141,14 @@ class CompareCommandTest {
                 "sparsimony: hls4ml 9.1.0 is newer than the latest release");
         assertError(run("estimate", m.resolve("model.json").toString(), "--hls4ml-config", cfg.toString(),
                 "--reuse-factor", "2"), "sparsimony: --hls4ml-config sets precision");
+        // --config never drops what it does not read: a nested HLSConfig, a design point's layer fields
+        Path nested = Files.writeString(dir.resolve("nested.json"), "{\"HLSConfig\": {\"Model\": {}}}");
+        assertError(run("estimate", m.resolve("model.json").toString(), "--config", nested.toString()),
+                "sparsimony: configuration nested.json: this is an hls4ml project configuration: give it with"
+                        + " --hls4ml-config");
+        Path layers = Files.writeString(dir.resolve("layers.json"), "{\"layers\": {\"fc1\": {\"sparsity\": 0.5}}}");
+        assertError(run("estimate", m.resolve("model.json").toString(), "--config", layers.toString()),
+                "sparsimony: configuration layers.json: layer 'fc1': unknown setting 'sparsity'");
     }
 
     static void assertError(Run r, String prefix) {
