@@ -159,7 +159,10 @@ public final class EstimateCommand implements Callable<Integer> {
                 cfg = mp.config();
                 extraNotes.addAll(mp.notes());
             }
-            cfg = cfg.withVersion(version).withParams(cfg.params().withCalibration(calibration));
+            if (hls4mlVersion != null || pointJson == null) {
+                cfg = cfg.withVersion(version); // a design point carries its own version unless the option is given
+            }
+            cfg = cfg.withParams(cfg.params().withCalibration(calibration));
             HardwareTarget ht = Targets.resolve(t == null ? "xcvu9p" : t, catalogue, batch);
             HardwareReport r = ht.estimate(model, cfg);
             if (!extraNotes.isEmpty()) {

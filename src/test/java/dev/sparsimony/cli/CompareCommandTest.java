@@ -115,6 +115,12 @@ class CompareCommandTest {
         assertEquals(1024, v04.get("layers").get(0).get("DSP").asLong());
         assertTrue(latest.get("layers").get(0).get("DSP").asLong() < 1024);
         assertEquals("0.4.0", v04.get("summary").get("hls4ml_version").asText());
+        // a design point carries its own version
+        Path point = Files.writeString(dir.resolve("p.json"), "{\"version\": 2, \"name\": \"p\", \"hardware\":"
+                + " {\"hls4mlVersion\": \"0.4.0\"}}");
+        JsonNode fromPoint = new ObjectMapper().readTree(run("estimate", model, "--config", point.toString(), "--json")
+                .out());
+        assertEquals("0.4.0", fromPoint.get("summary").get("hls4ml_version").asText());
     }
 
     @Test
