@@ -7,7 +7,12 @@ import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.DesignPointCodec;
 import dev.sparsimony.engine.explore.DesignPointHardware;
 import dev.sparsimony.engine.explore.PointHardware;
+import dev.sparsimony.engine.hardware.Calibration;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
+import dev.sparsimony.engine.hardware.FpgaParams;
+import dev.sparsimony.engine.hardware.Hls4mlVersion;
+import dev.sparsimony.engine.hardware.ModelPrecisions;
+import dev.sparsimony.engine.hardware.hls4ml.Hls4mlConfig;
 import dev.sparsimony.engine.hardware.HardwareConfig;
 import dev.sparsimony.engine.hardware.HardwareConfigFile;
 import dev.sparsimony.engine.hardware.IoType;
@@ -33,8 +38,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code sparsimony estimate}: per-layer and total hardware cost of a model on a device or other target. */
 @Command(name = "estimate", mixinStandardHelpOptions = true,
-        description = "Estimate DSP, BRAM, LUT, FF, latency and interval of a model on an FPGA (as hls4ml builds it),"
-                + " or cycles/energy on an EIE-style accelerator (eie) or a 2:4 sparse GPU (a100).")
+        description = "Estimate DSP, BRAM, LUT, FF, latency and interval of a model on an FPGA (as hls4ml builds it,"
+                + " optionally from the project's hls4ml_config.yml), or cycles/energy on an EIE-style accelerator"
+                + " (eie) or a 2:4 sparse GPU (a100).")
 public final class EstimateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,6 +57,21 @@ public final class EstimateCommand implements Callable<Integer> {
             description = "a compression design point (pruned and quantized first), or per-layer precision / reuse"
                     + " factor / strategy overrides (see docs/hardware-models.md)")
     Path config;
+
+    @Option(names = "--hls4ml-config", paramLabel = "YML",
+            description = "an hls4ml project configuration (hls4ml_config.yml: Part, ClockPeriod, IOType, HLSConfig);"
+                    + " its Part picks the device unless --target is given")
+    Path hls4mlConfig;
+
+    @Option(names = "--hls4ml-version", paramLabel = "V",
+            description = "hls4ml release whose templates are modelled (default: the latest, "
+                    + "1.3.0; e.g. 0.5.0, 0.8.1)")
+    String hls4mlVersion;
+
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "calibration profile written by 'sparsimony calibrate' (LUT, FF and latency factors and"
+                    + " their error band); default: ~/.sparsimony/calibration.json when it exists")
+    Path profile;
 
     @Option(names = "--devices", paramLabel = "FILE", description = "extra device catalogue JSON")
     Path devices;
@@ -86,12 +107,41 @@ public final class EstimateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            if (hls4mlConfig != null && config != null) {
+                throw new ModelException("give either --config or --hls4ml-config, not both");
+            }
+            if (hls4mlConfig != null && (precision != null || reuseFactor != null || strategy != null || io != null
+                    || clockMhz != null)) {
+                throw new ModelException("--hls4ml-config sets precision, reuse factor, strategy, io and clock; edit"
+                        + " the configuration instead of combining it with those options");
+            }
+            Hls4mlVersion version = Hls4mlVersion.parse(hls4mlVersion);
+            // --profile, else the user's profile (~/.sparsimony/calibration.json) the window uses too
+            Calibration calibration = profile == null ? Calibration.user() : Calibration.read(profile);
             JsonNode pointJson = designPoint();
             DeviceCatalogue catalogue = DeviceCatalogue.standard(devices);
             Model model = modelArg.load();
             HardwareConfig cfg;
             String t = target;
-            if (pointJson != null) {
+            List<String> extraNotes = new ArrayList<>();
+            Map<String, Object> configReport = null;
+            if (hls4mlConfig != null) {
+                Hls4mlConfig.Result hc = Hls4mlConfig.read(hls4mlConfig, model, catalogue, version,
+                        FpgaParams.defaults().withCalibration(calibration));
+                cfg = hc.config().withStrictReuse(strictReuse);
+                if (t == null) {
+                    t = hc.device().name();
+                } else if (catalogue.find(t).map(d -> !d.equals(hc.device())).orElse(true)) {
+                    extraNotes.add("--target " + t + " replaces the configuration's Part " + hc.part());
+                }
+                extraNotes.addAll(hc.notes());
+                extraNotes.addAll(grouped(hc.ignored()));
+                configReport = new LinkedHashMap<>();
+                configReport.put("file", String.valueOf(hls4mlConfig));
+                configReport.put("part", hc.part());
+                configReport.put("used", hc.used());
+                configReport.put("ignored", hc.ignored());
+            } else if (pointJson != null) {
                 DesignPoint point = DesignPointCodec.fromTree(pointJson, String.valueOf(config.getFileName()));
                 boolean fpga = t == null || catalogue.find(t).isPresent();
                 point = DesignPointHardware.withOverrides(point, fpga ? t : null, precision, reuseFactor, strategy,
@@ -104,10 +154,24 @@ public final class EstimateCommand implements Callable<Integer> {
                 cfg = dp.config();
             } else {
                 cfg = configuration(config);
+                // the model's own quantizers (QKeras, QONNX) type the layers the options and file leave open
+                ModelPrecisions.Result mp = ModelPrecisions.apply(model, cfg);
+                cfg = mp.config();
+                extraNotes.addAll(mp.notes());
             }
+            if (hls4mlVersion != null || pointJson == null) {
+                cfg = cfg.withVersion(version); // a design point carries its own version unless the option is given
+            }
+            cfg = cfg.withParams(cfg.params().withCalibration(calibration));
             HardwareTarget ht = Targets.resolve(t == null ? "xcvu9p" : t, catalogue, batch);
             HardwareReport r = ht.estimate(model, cfg);
-            out.print(json ? toJson(r) : table(r));
+            if (!extraNotes.isEmpty()) {
+                List<String> notes = new ArrayList<>(extraNotes);
+                notes.addAll(r.notes());
+                r = new HardwareReport(r.target(), r.description(), r.columns(), r.rows(), r.total(), r.summary(),
+                        notes, r.fitProblems());
+            }
+            out.print(json ? toJson(r, configReport) : table(r));
             out.flush();
             return 0;
         } catch (ModelException e) {
@@ -145,6 +209,25 @@ public final class EstimateCommand implements Callable<Integer> {
     }
 
     static String toJson(HardwareReport r) {
+        return toJson(r, null);
+    }
+
+    /** "key: reason" lines as notes, keys with the same reason on one line. */
+    static List<String> grouped(List<String> ignored) {
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        for (String i : ignored) {
+            int c = i.indexOf(": ");
+            String key = c < 0 ? i : i.substring(0, c);
+            String reason = c < 0 ? "" : i.substring(c + 2);
+            byReason.computeIfAbsent(reason, k -> new ArrayList<>()).add(key);
+        }
+        List<String> out = new ArrayList<>();
+        byReason.forEach((reason, keys) -> out.add("hls4ml config, not used: " + String.join(", ", keys)
+                + (reason.isEmpty() ? "" : " (" + reason + ")")));
+        return out;
+    }
+
+    static String toJson(HardwareReport r, Map<String, Object> hls4mlConfig) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", r.target());
         m.put("description", r.description());
@@ -163,6 +246,9 @@ public final class EstimateCommand implements Callable<Integer> {
         m.put("fits", r.fits());
         m.put("fit_problems", r.fitProblems());
         m.put("notes", r.notes());
+        if (hls4mlConfig != null) {
+            m.put("hls4ml_config", hls4mlConfig);
+        }
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m)
                     + System.lineSeparator();

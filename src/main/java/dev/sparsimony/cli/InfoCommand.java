@@ -69,10 +69,9 @@ final class InfoCommand implements Callable<Integer> {
         out.println("Outputs: " + String.join(", ", model.outputs()));
         List<Quantization> quant = Quantization.of(model);
         if (!quant.isEmpty()) {
-            // the model's own precision (QONNX/Brevitas quantizers), as the importer recorded it
+            // the model's own precision (QONNX/Brevitas or QKeras quantizers), as the importer recorded it
             out.println("Quantized: " + String.join(", ", quant.stream().map(q -> q.layer() + " " + q.tensor() + " "
-                    + q.bits() + "-bit " + (q.signed() ? "signed" : "unsigned") + (q.narrow() ? " narrow" : "")
-                    + " " + q.scale()).toList()));
+                    + q.describe()).toList()));
         }
         return 0;
     }

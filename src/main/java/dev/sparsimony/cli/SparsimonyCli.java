@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             EvaluateCommand.class,
             EstimateCommand.class,
+            CompareCommand.class,
+            CalibrateCommand.class,
             ExploreCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -101,7 +101,8 @@ final class FuzzFormats {
             }, false),
             new DesignPointFormat(),
             new SearchSpaceFormat(),
-            new SweepResultsFormat());
+            new SweepResultsFormat(),
+            new Hls4mlProjectFormat());
 
     static void writeIdx(Path p, int magic, int[] dims) throws java.io.IOException {
         int n = 1;
@@ -217,6 +218,77 @@ final class FuzzFormats {
             StringWriter err = new StringWriter();
             int code = SparsimonyCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
                     .execute("estimate", model.toString(), "--target", "xcvu9p", "--config", path.toString());
+            if (code == 1) {
+                String e = err.toString().strip();
+                throw new ModelException(e.startsWith("sparsimony: ") ? e.substring(12) : e);
+            }
+            if (code != 0) {
+                throw new IllegalStateException("exit code " + code + ": " + err.toString().strip());
+            }
+        }
+    }
+
+    /**
+     * What an hls4ml user hands over: a project configuration ({@code estimate --hls4ml-config}), a C-synthesis
+     * report ({@code compare}) and a calibration profile ({@code estimate --profile}), each through the command
+     * line, which must exit 0 or 1 with one line.
+     */
+    static final class Hls4mlProjectFormat implements FuzzFormat {
+        private Path model;
+        private Path project;
+
+        @Override
+        public String name() {
+            return "hls4ml-project";
+        }
+
+        @Override
+        public List<Seed> seeds(Path dir) throws Exception {
+            model = dir.resolve("model");
+            Seeds.writeProject(model);
+            project = dir.resolve("prj");
+            Seeds.writeProject(project);
+            Path yml = Files.writeString(project.resolve("hls4ml_config.yml"), """
+                    Backend: Vitis
+                    ClockPeriod: 5
+                    ClockUncertainty: 27%
+                    HLSConfig:
+                      LayerName:
+                        fc: {Precision: {weight: 'ufixed<6,0,RND_CONV,SAT>', result: auto}, ReuseFactor: 4,
+                             Strategy: Resource, Trace: false}
+                        conv: {Precision: 'ap_fixed<12,4,AP_RND,AP_SAT_SYM>'}
+                      LayerType:
+                        Softmax: {exp_table_t: 'ap_fixed<18,8>', table_size: 512, implementation: latency}
+                      Model: {Precision: {default: 'fixed<16,6>', maximum: 'fixed<32,12>'}, ReuseFactor: 1,
+                              Strategy: Latency, BramFactor: 1000000000}
+                    IOType: io_stream
+                    KerasModel: !keras_model 'model.json'
+                    Part: xcvu9p-flga2104-2L-e
+                    """);
+            Path rpt = dev.sparsimony.engine.hardware.hls4ml.ReportFixtures.writeReport(project,
+                    dev.sparsimony.engine.hardware.hls4ml.ReportFixtures.VITIS);
+            Path profile = Files.writeString(dir.resolve("profile.json"), new dev.sparsimony.engine.hardware
+                    .Calibration(java.util.Map.of(dev.sparsimony.engine.hardware.CostTerms.Lut.ADDER_TREE, 1.5),
+                    java.util.Map.of(), 1.5, 1, 0.1, 0.2, 1, List.of("prj"), 10).toJson());
+            return List.of(FuzzFormat.Seed.of("hls4ml_config.yml", yml), new FuzzFormat.Seed("csynth.rpt", rpt, project),
+                    FuzzFormat.Seed.of("calibration profile", profile));
+        }
+
+        @Override
+        public boolean text(Seed seed) {
+            return true;
+        }
+
+        @Override
+        public void load(Path path) {
+            String[] args = path.equals(project) ? new String[] {"compare", project.toString()}
+                    : path.getFileName().toString().endsWith(".yml")
+                    ? new String[] {"estimate", model.resolve("model.json").toString(), "--hls4ml-config", path.toString()}
+                    : new String[] {"estimate", model.resolve("model.json").toString(), "--target", "xcvu9p", "--profile",
+                    path.toString()};
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = SparsimonyCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
             if (code == 1) {
                 String e = err.toString().strip();
                 throw new ModelException(e.startsWith("sparsimony: ") ? e.substring(12) : e);

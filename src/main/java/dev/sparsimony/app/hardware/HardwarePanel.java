@@ -42,6 +42,8 @@ public final class HardwarePanel extends VBox {
     private final Label[] percents = new Label[4];
     private final ProgressBar[] bars = new ProgressBar[4];
     private final Label latency = new Label("–");
+    /** Resource captions: LUT and FF carry their error band (the calibration's, else the first-order one). */
+    private final Label[] captions = new Label[4];
     private final Label interval = new Label("–");
     private final Label verdict = new Label("");
     private final Label error = new Label("");
@@ -130,7 +132,8 @@ public final class HardwarePanel extends VBox {
             percents[i] = new Label("");
             percents[i].getStyleClass().add("num");
             percents[i].setMinWidth(Region.USE_PREF_SIZE);
-            totals.addRow(i, caption(names[i]), values[i], bars[i], percents[i]);
+            captions[i] = caption(names[i]);
+            totals.addRow(i, captions[i], values[i], bars[i], percents[i]);
         }
         latency.setId("hw-latency");
         interval.setId("hw-interval");
@@ -241,6 +244,8 @@ public final class HardwarePanel extends VBox {
             verdict.getStyleClass().removeAll(OVER, "fits");
             return;
         }
+        captions[2].setText(String.format(Locale.ROOT, "LUT (±%.0f %%)", 100 * e.lutBand()));
+        captions[3].setText(String.format(Locale.ROOT, "FF (±%.0f %%)", 100 * e.ffBand()));
         long[] used = {e.dsp(), e.bram18(), e.lut(), e.ff()};
         double[] pct = {e.dspPercent(), e.bramPercent(), e.lutPercent(), e.ffPercent()};
         for (int i = 0; i < 4; i++) {
@@ -249,14 +254,16 @@ public final class HardwarePanel extends VBox {
             bars[i].setProgress(Math.min(1, pct[i] / 100));
             mark(i, pct[i] > 100);
         }
-        latency.setText(String.format(Locale.ROOT, "%,d cycles · %.1f ns @ %.0f MHz", e.latencyCycles(),
-                e.latencyNs(), e.clockMhz()));
+        latency.setText(String.format(Locale.ROOT, "%,d cycles%s · %.1f ns @ %.0f MHz", e.latencyCycles(),
+                e.latencyBand() > 0 ? String.format(Locale.ROOT, " ±%.1f", e.latencyBand()) : "", e.latencyNs(),
+                e.clockMhz()));
         interval.setText(String.format(Locale.ROOT, "%,d cycles · %.1f ns", e.intervalCycles(), e.intervalNs()));
         notes.setText(e.notes().stream().map(n -> "• " + n).collect(java.util.stream.Collectors.joining("\n")));
         List<String> problems = e.fitProblems();
         verdict.getStyleClass().removeAll(OVER, "fits");
         if (problems.isEmpty()) {
-            verdict.setText("Fits on " + e.device().name() + " (" + e.device().part() + ")");
+            verdict.setText("Fits on " + e.device().name() + " (" + e.device().part() + ") · hls4ml " + e.version()
+                    + (e.calibration().isNone() ? "" : " · calibrated"));
             verdict.getStyleClass().add("fits");
         } else {
             verdict.setText("DOES NOT FIT on " + e.device().name() + ": " + String.join("; ", problems));

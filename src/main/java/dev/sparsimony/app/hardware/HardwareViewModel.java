@@ -139,9 +139,12 @@ public final class HardwareViewModel {
         publishing = true;
         try {
             Double mhz = parseClock(clock.get());
+            HardwareSpec before = prune.settings().hardwareProperty().get();
+            // the panel does not set the hls4ml version: the point keeps its own
             prune.settings().hardwareProperty().set(new HardwareSpec(device.get(), strategy.get().label(),
                     reuseFactor.get(), io.get() == IoType.STREAM ? "stream" : "parallel",
-                    mhz != null && mhz > 0 ? mhz : null, null, strictReuse.get() ? Boolean.TRUE : null));
+                    mhz != null && mhz > 0 ? mhz : null, null, strictReuse.get() ? Boolean.TRUE : null,
+                    before == null ? null : before.hls4mlVersion()));
         } catch (ModelException e) {
             // shown by schedule()
         } finally {

@@ -2,6 +2,7 @@ package dev.sparsimony.engine.explore;
 
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
+import dev.sparsimony.engine.hardware.Hls4mlVersion;
 import dev.sparsimony.engine.hardware.IoType;
 import dev.sparsimony.engine.hardware.Precisions;
 import dev.sparsimony.engine.hardware.Strategy;
@@ -213,7 +214,8 @@ public record DesignPoint(int version, String name, PruneSpec prune, Map<String,
             }
         });
         return DesignPointCodec.hash(new DesignPoint(VERSION, null, c.prune(), ls, c.weights(), c.biases(),
-                c.outputs(), new HardwareSpec(null, null, null, null, null, null, null), c.depthShrink(), c.seed()));
+                c.outputs(), new HardwareSpec(null, null, null, null, null, null, null, null), c.depthShrink(),
+                c.seed()));
     }
 
     /** True when the mask depends on hardware settings (of a canonical point). */
@@ -285,7 +287,14 @@ public record DesignPoint(int version, String name, PruneSpec prune, Map<String,
         } catch (ModelException e) {
             throw new ModelException("hardware.precision: " + e.getMessage(), e);
         }
-        return new HardwareSpec(device, strategy, rf, io, clock, precision, Boolean.TRUE.equals(h.strictReuse()));
+        String version;
+        try {
+            version = Hls4mlVersion.parse(h.hls4mlVersion()).toString();
+        } catch (ModelException e) {
+            throw new ModelException("hardware.hls4mlVersion: " + e.getMessage(), e);
+        }
+        return new HardwareSpec(device, strategy, rf, io, clock, precision, Boolean.TRUE.equals(h.strictReuse()),
+                version);
     }
 
     /** One spelling per quantizer: fixed types as their five fields, unused fields dropped, defaults filled. */

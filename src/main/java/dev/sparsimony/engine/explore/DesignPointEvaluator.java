@@ -710,7 +710,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
             Node costed = anyHardware ? quantizedLayer(pr, rv, i) : layer;
             for (int r = 0; r < resources.size(); r++) {
                 StructureCost cost = ResourceCosts.create(resources.get(r), rv.ctx()[i], rv.layerHw()[i],
-                        rv.dataIn()[i], rv.device());
+                        rv.dataIn()[i], rv.device(), rv.hw());
                 int[] outShape = pr.shapes.get(layer.name());
                 double[] c = cost.costs(costed, outShape, it.rk[i].map());
                 System.arraycopy(c, 0, it.costs[r], it.offset[i], c.length);

@@ -1,11 +1,13 @@
 package dev.sparsimony.engine.explore;
 
+import dev.sparsimony.engine.hardware.Calibration;
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
 import dev.sparsimony.engine.hardware.FpgaEstimate;
 import dev.sparsimony.engine.hardware.FpgaModel;
 import dev.sparsimony.engine.hardware.FpgaParams;
 import dev.sparsimony.engine.hardware.HardwareConfig;
+import dev.sparsimony.engine.hardware.Hls4mlVersion;
 import dev.sparsimony.engine.hardware.IoType;
 import dev.sparsimony.engine.hardware.LayerHwConfig;
 import dev.sparsimony.engine.hardware.Precisions;
@@ -62,7 +64,8 @@ public final class PointHardware {
             }
         });
         return new HardwareConfig(d, layers, d.result(), IoType.parse(h.io()), h.clockMhz() == null ? 0 : h.clockMhz(),
-                FpgaParams.defaults(), Boolean.TRUE.equals(h.strictReuse()));
+                FpgaParams.defaults().withCalibration(Calibration.user()), Boolean.TRUE.equals(h.strictReuse()),
+                Hls4mlVersion.parse(h.hls4mlVersion()), -1);
     }
 
     /** The fixed-point type a quantizer gives, or the precision for float (none) and non-fixed quantizers. */

@@ -5,6 +5,8 @@ import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.DspCost;
 import dev.sparsimony.engine.hardware.FpgaEstimate;
 import dev.sparsimony.engine.hardware.FpgaParams;
+import dev.sparsimony.engine.hardware.HardwareConfig;
+import dev.sparsimony.engine.hardware.Hls4mlVersion;
 import dev.sparsimony.engine.hardware.LayerHwConfig;
 import dev.sparsimony.engine.hardware.LutCost;
 import dev.sparsimony.engine.prune.LayerContext;
@@ -45,13 +47,17 @@ public final class ResourceCosts {
 
     /**
      * The cost of keeping each structure of a layer in {@code resource}: {@code hw} is the layer's effective
-     * hardware settings, {@code data} the precision of its input.
+     * hardware settings, {@code data} the precision of its input, {@code point} the point's whole configuration
+     * (its model constants, calibration and hls4ml version, so that the costs follow the estimate's rules).
      */
-    static StructureCost create(String resource, LayerContext ctx, LayerHwConfig hw, FixedPoint data, Device device) {
+    static StructureCost create(String resource, LayerContext ctx, LayerHwConfig hw, FixedPoint data, Device device,
+                                HardwareConfig point) {
+        FpgaParams params = point == null ? FpgaParams.defaults() : point.params();
+        Hls4mlVersion v = point == null ? Hls4mlVersion.LATEST : point.hls4mlVersion();
         return switch (resource) {
-            case "DSP" -> new DspCost(device, hw, data, FpgaParams.defaults());
-            case "BRAM" -> new BramCost(device, hw, data, FpgaParams.defaults());
-            case "LUT" -> new LutCost(device, hw, data, FpgaParams.defaults());
+            case "DSP" -> new DspCost(device, hw, data, params, v);
+            case "BRAM" -> new BramCost(device, hw, data, params, v);
+            case "LUT" -> new LutCost(device, hw, data, params, v);
             default -> StructureCosts.create(resource, ctx);
         };
     }

@@ -230,6 +230,9 @@ public final class SearchSpace {
         f.add(new Field("hardware.io", "parallel, stream", false));
         f.add(new Field("hardware.clockMhz", "number in (0, 5000]", false));
         f.add(new Field("hardware.precision", "hls4ml type, e.g. ap_fixed<16,6>", false));
+        f.add(new Field("hardware.hls4mlVersion", "hls4ml release, e.g. " + String.join(", ",
+                dev.sparsimony.engine.hardware.Hls4mlVersion.RELEASES.subList(4,
+                        dev.sparsimony.engine.hardware.Hls4mlVersion.RELEASES.size())), false));
         for (String l : prunableLayers) {
             String p = "layers[" + l + "].";
             f.add(new Field(p + "sparsity", "number in [0, 1) (layer selection)", false));

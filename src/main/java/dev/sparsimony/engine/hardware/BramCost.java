@@ -12,7 +12,12 @@ import dev.sparsimony.engine.quantize.FixedPoint;
  */
 public final class BramCost extends KernelUnitCost {
     public BramCost(Device device, LayerHwConfig config, FixedPoint dataPrecision, FpgaParams params) {
-        super("BRAM", device, config, dataPrecision, params);
+        this(device, config, dataPrecision, params, Hls4mlVersion.LATEST);
+    }
+
+    public BramCost(Device device, LayerHwConfig config, FixedPoint dataPrecision, FpgaParams params,
+                    Hls4mlVersion version) {
+        super("BRAM", device, config, dataPrecision, params, version);
     }
 
     @Override

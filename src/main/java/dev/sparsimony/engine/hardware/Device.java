@@ -16,8 +16,10 @@ import java.util.List;
  * @param ff                CLB flip-flops
  * @param uram              UltraRAM blocks (288 Kb each), 0 when the part has none
  * @param clockMhz          default clock used when none is given (hls4ml's default period is 5 ns, i.e. 200 MHz)
- * @param lutMultThreshold  weights narrower than this many bits are multiplied in LUT fabric, not DSPs (hls4ml's
- *                          dsp_aware_pruning estimator uses width &lt; 9)
+ * @param lutMultThreshold  a product whose narrower operand (for a constant weight: the constant's own width) has
+ *                          fewer bits is built in LUT fabric, not a DSP (default 5: Vitis HLS 2024.1 binds mul cores
+ *                          from 5-bit constants upwards in hls4ml's tutorial build; hls4ml's dsp_aware_pruning
+ *                          estimator uses weight width &lt; 9 instead, which ignores the data width)
  * @param dspWidthA         width of the DSP multiplier's wide port (27 for DSP48E2, 25 for DSP48E1)
  * @param dspWidthB         width of the narrow port (18 for both)
  * @param aliases           other names accepted on the command line (board names)

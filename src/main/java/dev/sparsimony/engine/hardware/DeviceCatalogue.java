@@ -115,7 +115,7 @@ public final class DeviceCatalogue {
                 d = new Device(text(n, "name", null), text(n, "part", null), text(n, "family", ""),
                         integer(n, "dsp", where), integer(n, "bram18", where), integer(n, "lut", where),
                         integer(n, "ff", where), n.path("uram").asInt(0), n.path("clockMhz").asDouble(200),
-                        n.path("lutMultThreshold").asInt(9), n.path("dspWidthA").asInt(27),
+                        n.path("lutMultThreshold").asInt(5), n.path("dspWidthA").asInt(27),
                         n.path("dspWidthB").asInt(18), aliases(n), text(n, "source", where));
             } catch (ModelException e) {
                 throw new ModelException(where + ": " + e.getMessage(), e);
@@ -161,6 +161,44 @@ public final class DeviceCatalogue {
             }
         }
         return Optional.empty();
+    }
+
+    /** A catalogue device chosen for a full part string, and whether the part itself is listed. */
+    public record PartMatch(Device device, boolean exact) {
+    }
+
+    /**
+     * The device of a full part string as hls4ml's {@code Part} gives it (e.g. {@code xcu250-figd2104-2L-e}): the
+     * device whose part or alias is that string, else the device of the same die (the part up to its package, e.g.
+     * {@code xcvu9p} of {@code xcvu9p-flgb2104-2-i}: package and speed grade do not change the resource counts).
+     */
+    public Optional<PartMatch> findPart(String part) {
+        if (part == null || part.isBlank()) {
+            return Optional.empty();
+        }
+        Optional<Device> d = find(part);
+        if (d.isPresent()) {
+            return Optional.of(new PartMatch(d.get(), key(d.get().part()).equals(key(part))
+                    || d.get().aliases().stream().anyMatch(a -> key(a).equals(key(part)))));
+        }
+        String die = die(part);
+        for (String o : order) {
+            Device c = devices.get(o);
+            if (die.equals(die(c.part())) || die.equals(key(c.name()))) {
+                return Optional.of(new PartMatch(c, false));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The die of a part: up to the first '-' (xcvu9p-flga2104-2L-e), minus a 7-series package (xc7z020clg400-1). */
+    static String die(String part) {
+        String k = key(part);
+        int dash = k.indexOf('-');
+        String d = dash < 0 ? k : k.substring(0, dash);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(xc7[a-z]\\d+t?)([a-z]{2,3}\\d+)?")
+                .matcher(d);
+        return m.matches() ? m.group(1) : d;
     }
 
     public Device get(String name) {

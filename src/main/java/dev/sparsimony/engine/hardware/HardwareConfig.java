@@ -16,18 +16,39 @@ import java.util.Map;
  * @param params      model constants
  * @param strictReuse true: an invalid reuse factor is an error; false: hls4ml's behaviour (use the closest valid one
  *                    and say so in the notes)
+ * @param hls4mlVersion the hls4ml release whose templates are modelled (null: the latest)
+ * @param clockUncertaintyNs the HLS clock uncertainty subtracted from the period when cutting logic into cycles; a
+ *                    negative value means hls4ml's Vivado default, 12.5 % of the period (vivado_backend.py)
  */
 public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> layers, FixedPoint input, IoType io,
-                             double clockMhz, FpgaParams params, boolean strictReuse) {
+                             double clockMhz, FpgaParams params, boolean strictReuse, Hls4mlVersion hls4mlVersion,
+                             double clockUncertaintyNs) {
+    /** hls4ml's default clock uncertainty for the Vivado backend (create_initial_config). */
+    public static final double DEFAULT_UNCERTAINTY = 0.125;
+
     public HardwareConfig {
         if (defaults == null || io == null || params == null) {
             throw new ModelException("hardware configuration needs defaults, an io type and model parameters");
         }
         layers = layers == null ? Map.of() : Map.copyOf(layers);
         input = input == null ? defaults.result() : input;
+        hls4mlVersion = hls4mlVersion == null ? Hls4mlVersion.LATEST : hls4mlVersion;
         if (clockMhz > 5000) {
             throw new ModelException("clock " + clockMhz + " MHz is out of range");
         }
+        if (Double.isNaN(clockUncertaintyNs)) {
+            clockUncertaintyNs = -1;
+        }
+    }
+
+    public HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> layers, FixedPoint input, IoType io,
+                          double clockMhz, FpgaParams params, boolean strictReuse) {
+        this(defaults, layers, input, io, clockMhz, params, strictReuse, Hls4mlVersion.LATEST, -1);
+    }
+
+    /** The clock uncertainty in ns at a clock period. */
+    public double uncertaintyNs(double periodNs) {
+        return clockUncertaintyNs >= 0 ? clockUncertaintyNs : DEFAULT_UNCERTAINTY * periodNs;
     }
 
     /** ap_fixed&lt;16,6&gt;, RF 1, Latency, io_parallel, device clock: hls4ml's defaults. */
@@ -50,15 +71,42 @@ public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> 
     }
 
     public HardwareConfig withLayers(Map<String, LayerHwConfig> overrides) {
-        return new HardwareConfig(defaults, overrides, input, io, clockMhz, params, strictReuse);
+        return new HardwareConfig(defaults, overrides, input, io, clockMhz, params, strictReuse, hls4mlVersion,
+                clockUncertaintyNs);
     }
 
     public HardwareConfig withParams(FpgaParams p) {
-        return new HardwareConfig(defaults, layers, input, io, clockMhz, p, strictReuse);
+        return new HardwareConfig(defaults, layers, input, io, clockMhz, p, strictReuse, hls4mlVersion,
+                clockUncertaintyNs);
     }
 
     public HardwareConfig withStrictReuse(boolean strict) {
-        return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strict);
+        return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strict, hls4mlVersion,
+                clockUncertaintyNs);
+    }
+
+    public HardwareConfig withVersion(Hls4mlVersion v) {
+        return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strictReuse, v, clockUncertaintyNs);
+    }
+
+    public HardwareConfig withInput(FixedPoint in) {
+        return new HardwareConfig(defaults, layers, in, io, clockMhz, params, strictReuse, hls4mlVersion,
+                clockUncertaintyNs);
+    }
+
+    public HardwareConfig withDefaults(LayerHwConfig d) {
+        return new HardwareConfig(d, layers, input, io, clockMhz, params, strictReuse, hls4mlVersion,
+                clockUncertaintyNs);
+    }
+
+    public HardwareConfig withClock(double mhz, double uncertaintyNs) {
+        return new HardwareConfig(defaults, layers, input, io, mhz, params, strictReuse, hls4mlVersion,
+                uncertaintyNs);
+    }
+
+    public HardwareConfig withIo(IoType t) {
+        return new HardwareConfig(defaults, layers, input, t, clockMhz, params, strictReuse, hls4mlVersion,
+                clockUncertaintyNs);
     }
 
     /**
@@ -77,7 +125,7 @@ public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> 
         FixedPoint in = input;
         if (precision != null) {
             FixedPoint p = Precisions.parse(precision);
-            d = new LayerHwConfig(p, p, p, d.reuseFactor(), d.strategy());
+            d = d.withTypes(p, p, p).withAccum(null);
             in = p;
         }
         if (reuseFactor != null) {
@@ -87,6 +135,6 @@ public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> 
             d = d.withStrategy(strategy);
         }
         return new HardwareConfig(d, layers, in, ioType == null ? io : ioType, clock == null ? clockMhz : clock,
-                FpgaParams.defaults(), strict || strictReuse);
+                params, strict || strictReuse, hls4mlVersion, clockUncertaintyNs);
     }
 }

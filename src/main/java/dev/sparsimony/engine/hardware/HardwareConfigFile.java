@@ -45,9 +45,41 @@ public final class HardwareConfigFile {
         }
     }
 
+    /** Keys of the override file and of hls4ml's HLSConfig dictionary that this reader uses. */
+    private static final java.util.Set<String> ROOT_KEYS = java.util.Set.of("precision", "reuseFactor", "strategy",
+            "io", "clockMhz", "layers", "Model", "LayerName", "IOType", "ClockPeriod");
+    private static final java.util.Set<String> LAYER_KEYS = java.util.Set.of("precision", "Precision",
+            "weightPrecision", "biasPrecision", "resultPrecision", "reuseFactor", "ReuseFactor", "strategy",
+            "Strategy");
+
     public static HardwareConfig apply(JsonNode root, HardwareConfig base) {
         if (root == null || !root.isObject()) {
             throw new ModelException("expected a JSON object");
+        }
+        // nothing is dropped silently: an hls4ml project file or a design point's fields say where they belong
+        if (root.has("HLSConfig") || root.has("Part") || root.has("LayerType")) {
+            throw new ModelException("this is an hls4ml project configuration: give it with --hls4ml-config");
+        }
+        for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!ROOT_KEYS.contains(k)) {
+                throw new ModelException("unknown setting '" + k + "' (known: " + String.join(", ",
+                        new java.util.TreeSet<>(ROOT_KEYS)) + "; for a design point add \"version\": 2)");
+            }
+        }
+        JsonNode ls = first(root, "layers", "LayerName");
+        if (ls != null && ls.isObject()) {
+            for (java.util.Iterator<Map.Entry<String, JsonNode>> it = ls.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                for (java.util.Iterator<String> f = e.getValue().fieldNames(); f.hasNext(); ) {
+                    String k = f.next();
+                    if (!LAYER_KEYS.contains(k)) {
+                        throw new ModelException("layer '" + e.getKey() + "': unknown setting '" + k + "' (known: "
+                                + String.join(", ", new java.util.TreeSet<>(LAYER_KEYS)) + "; hls4ml keys such as"
+                                + " Trace belong in --hls4ml-config, design-point fields need \"version\": 2)");
+                    }
+                }
+            }
         }
         JsonNode model = root.has("Model") ? root.get("Model") : root;
         LayerHwConfig defaults = layer(model, base.defaults());

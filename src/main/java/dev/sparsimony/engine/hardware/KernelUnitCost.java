@@ -15,14 +15,16 @@ abstract sealed class KernelUnitCost implements StructureCost permits BramCost, 
     private final LayerHwConfig config;
     private final FixedPoint data;
     private final FpgaParams params;
+    private final Hls4mlVersion version;
 
     KernelUnitCost(String resource, Device device, LayerHwConfig config, FixedPoint dataPrecision,
-                   FpgaParams params) {
+                   FpgaParams params, Hls4mlVersion version) {
         this.resource = resource;
         this.device = device;
         this.config = config;
         this.data = dataPrecision;
         this.params = params;
+        this.version = version == null ? Hls4mlVersion.LATEST : version;
     }
 
     @Override
@@ -41,7 +43,7 @@ abstract sealed class KernelUnitCost implements StructureCost permits BramCost, 
     }
 
     private UnitAttribution attribute(Node layer, StructureMap map) {
-        KernelModel km = UnitAttribution.kernelOf(layer, map, config, data.width(), device, params);
+        KernelModel km = UnitAttribution.kernelOf(layer, map, config, data.width(), device, params, version);
         UnitAttribution a = new UnitAttribution(map);
         charge(km, map, a);
         return a;

@@ -44,6 +44,16 @@ public final class ReuseFactors {
         return v;
     }
 
+    /**
+     * The valid factors of the unrolled strategy: hls4ml drops the largest, RF = n_in*n_out
+     * ({@code set_closest_reuse_factor(..., include_max_rf=False)}, backends/vivado/vivado_backend.py).
+     */
+    public static List<Integer> withoutMaximum(List<Integer> valid, int nIn, int nOut) {
+        List<Integer> v = new ArrayList<>(valid);
+        v.remove(Integer.valueOf(nIn * nOut));
+        return v;
+    }
+
     /** hls4ml's choice: the closest valid value, the smaller one on a tie. */
     public static int closest(List<Integer> valid, int chosen) {
         int best = valid.get(0);

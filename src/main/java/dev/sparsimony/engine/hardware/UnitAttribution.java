@@ -37,7 +37,7 @@ final class UnitAttribution {
     }
 
     static KernelModel kernelOf(Node layer, StructureMap map, LayerHwConfig cfg, int dataWidth, Device device,
-                                FpgaParams params) {
+                                FpgaParams params, Hls4mlVersion version) {
         int[] mn = FpgaModel.multSize(layer.op());
         if (mn == null) {
             throw new ModelException("layer '" + layer.name() + "' (" + layer.op().kind() + ") has no kernel");
@@ -47,9 +47,16 @@ final class UnitAttribution {
                     + layer.name() + "' kernel " + mn[0] + "x" + mn[1]);
         }
         LayerHwConfig lc = cfg;
-        if (cfg.strategy() != Strategy.LATENCY && !ReuseFactors.isValid(mn[0], mn[1], cfg.reuseFactor())) {
-            lc = cfg.withReuseFactor(ReuseFactors.closest(ReuseFactors.valid(mn[0], mn[1]), cfg.reuseFactor()));
+        if (cfg.strategy() != Strategy.LATENCY) {
+            java.util.List<Integer> valid = ReuseFactors.valid(mn[0], mn[1]);
+            if (cfg.strategy() == Strategy.UNROLLED) {
+                valid = ReuseFactors.withoutMaximum(valid, mn[0], mn[1]);
+            }
+            if (!valid.contains(cfg.reuseFactor()) && !valid.isEmpty()) {
+                lc = cfg.withReuseFactor(ReuseFactors.closest(valid, cfg.reuseFactor()));
+            }
         }
-        return new KernelModel(layer.op().weights().get("kernel").data(), mn[0], mn[1], lc, dataWidth, device, params);
+        return new KernelModel(layer.op().weights().get("kernel").data(), mn[0], mn[1], lc, dataWidth, device, params,
+                version);
     }
 }

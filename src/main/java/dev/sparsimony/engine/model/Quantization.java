@@ -13,10 +13,24 @@ import java.util.Map;
  * {@code quant.<tensor>.<layer>} = {@code bits=4,signed=true,narrow=false,scale=per-channel} (so they survive the
  * project format); {@link #of(Model)} reads both kinds.
  *
- * @param scale "per-tensor" or "per-channel"
+ * @param scale   "per-tensor" or "per-channel"
+ * @param integer integer bits I of the fixed-point grid {@code ap_fixed<bits, I>} the values lie on (QKeras
+ *                quantized_bits/quantized_relu, as hls4ml types them), null when the grid has an arbitrary scale
+ *                (QONNX) or is not fixed-point
+ * @param kind    "int" (an integer grid with a scale: QONNX), "fixed" (QKeras quantized_bits/relu), "po2" (powers
+ *                of two), "binary", "ternary"
  */
-public record Quantization(String layer, String tensor, int bits, boolean signed, boolean narrow, String scale) {
+public record Quantization(String layer, String tensor, int bits, boolean signed, boolean narrow, String scale,
+                           Integer integer, String kind) {
     public static final String PREFIX = "quant.";
+
+    public Quantization {
+        kind = kind == null ? "int" : kind;
+    }
+
+    public Quantization(String layer, String tensor, int bits, boolean signed, boolean narrow, String scale) {
+        this(layer, tensor, bits, signed, narrow, scale, null, "int");
+    }
 
     /** The metadata key of this record. */
     public String key() {
@@ -25,7 +39,19 @@ public record Quantization(String layer, String tensor, int bits, boolean signed
 
     /** The metadata value of this record. */
     public String value() {
-        return "bits=" + bits + ",signed=" + signed + ",narrow=" + narrow + ",scale=" + scale;
+        return "bits=" + bits + ",signed=" + signed + ",narrow=" + narrow + ",scale=" + scale
+                + (integer == null ? "" : ",integer=" + integer) + ("int".equals(kind) ? "" : ",kind=" + kind);
+    }
+
+    /** For people: e.g. "6-bit signed per-tensor, fixed-point grid with 1 integer bit" or "4-bit signed po2". */
+    public String describe() {
+        String base = bits + "-bit " + (signed ? "signed" : "unsigned") + (narrow ? " narrow" : "") + " " + scale;
+        return switch (kind) {
+            case "fixed" -> base + (integer == null ? "" : ", " + (signed ? "ap_fixed<" : "ap_ufixed<") + bits + ","
+                    + integer + "> grid");
+            case "int" -> base;
+            default -> base + ", " + kind;
+        };
     }
 
     /** Every quantized tensor of the model: folded weights from the metadata, then quantizer ops in graph order. */
@@ -85,7 +111,9 @@ public record Quantization(String layer, String tensor, int bits, boolean signed
         try {
             return new Quantization(rest.substring(dot + 1), rest.substring(0, dot), Integer.parseInt(kv.get("bits")),
                     Boolean.parseBoolean(kv.getOrDefault("signed", "true")),
-                    Boolean.parseBoolean(kv.getOrDefault("narrow", "false")), kv.getOrDefault("scale", "per-tensor"));
+                    Boolean.parseBoolean(kv.getOrDefault("narrow", "false")), kv.getOrDefault("scale", "per-tensor"),
+                    kv.containsKey("integer") ? Integer.valueOf(kv.get("integer")) : null,
+                    kv.getOrDefault("kind", "int"));
         } catch (NumberFormatException | NullPointerException e) {
             return null; // not one of ours, or hand-edited beyond use: the model itself is still fine
         }

@@ -8,39 +8,101 @@ import dev.sparsimony.engine.model.ModelException;
  * Precision Fixed-Point Data Types"). The default modes of ap_fixed are AP_TRN and AP_WRAP.
  */
 public record FixedPoint(int width, int integer, boolean signed, Rounding rounding, Overflow overflow) {
-    /** Rounding (quantization) modes of ap_fixed. */
+    /**
+     * Rounding (quantization) modes of ap_fixed (UG1399 "Arbitrary Precision Fixed-Point Data Types"; hls4ml's
+     * {@code RoundingMode} in model/types.py lists the same seven). The first three keep their historical order.
+     */
     public enum Rounding {
         /** AP_TRN: truncate towards minus infinity (the default). */
         TRUNCATE("AP_TRN"),
         /** AP_RND: round to nearest, ties towards plus infinity. */
         ROUND_HALF_UP("AP_RND"),
         /** AP_RND_CONV: round to nearest, ties to even. */
-        CONVERGENT("AP_RND_CONV");
+        CONVERGENT("AP_RND_CONV"),
+        /** AP_TRN_ZERO: truncate towards zero. */
+        TRUNCATE_ZERO("AP_TRN_ZERO"),
+        /** AP_RND_ZERO: round to nearest, ties towards zero. */
+        ROUND_ZERO("AP_RND_ZERO"),
+        /** AP_RND_INF: round to nearest, ties away from zero. */
+        ROUND_INF("AP_RND_INF"),
+        /** AP_RND_MIN_INF: round to nearest, ties towards minus infinity. */
+        ROUND_MIN_INF("AP_RND_MIN_INF");
 
         public final String hls;
 
         Rounding(String hls) {
             this.hls = hls;
         }
+
+        /** The integer this mode gives for a value already scaled by 2^F. */
+        public double round(double s) {
+            return switch (this) {
+                case TRUNCATE -> Math.floor(s);
+                case ROUND_HALF_UP -> Math.floor(s + 0.5);
+                case CONVERGENT -> Math.rint(s);
+                case TRUNCATE_ZERO -> s < 0 ? Math.ceil(s) : Math.floor(s);
+                case ROUND_ZERO -> s < 0 ? Math.floor(s + 0.5) : Math.ceil(s - 0.5);
+                case ROUND_INF -> s < 0 ? Math.ceil(s - 0.5) : Math.floor(s + 0.5);
+                case ROUND_MIN_INF -> Math.ceil(s - 0.5);
+            };
+        }
+
+        /** The mode named {@code AP_RND_CONV}, {@code RND_CONV} (hls4ml accepts both) or {@code AC_...}; null if none. */
+        public static Rounding of(String name) {
+            String n = normalise(name);
+            for (Rounding r : values()) {
+                if (r.hls.substring(3).equals(n)) {
+                    return r;
+                }
+            }
+            return null;
+        }
     }
 
-    /** Overflow modes of ap_fixed. */
+    /** Overflow (saturation) modes of ap_fixed; hls4ml's {@code SaturationMode} lists the same four. */
     public enum Overflow {
         /** AP_WRAP: drop the high bits (the default). */
         WRAP("AP_WRAP"),
         /** AP_SAT: clamp to the largest/smallest representable value. */
-        SATURATE("AP_SAT");
+        SATURATE("AP_SAT"),
+        /** AP_SAT_ZERO: an overflowing value becomes zero. */
+        SATURATE_ZERO("AP_SAT_ZERO"),
+        /** AP_SAT_SYM: clamp symmetrically, to -max for signed types (the most negative code is not used). */
+        SATURATE_SYM("AP_SAT_SYM");
 
         public final String hls;
 
         Overflow(String hls) {
             this.hls = hls;
         }
+
+        /** The mode named {@code AP_SAT}, {@code SAT} or {@code AC_SAT}; null if none. */
+        public static Overflow of(String name) {
+            String n = normalise(name);
+            for (Overflow o : values()) {
+                if (o.hls.substring(3).equals(n)) {
+                    return o;
+                }
+            }
+            return null;
+        }
     }
 
+    /** hls4ml's RoundingMode.from_string: strip AP_/AC_, upper case. */
+    private static String normalise(String name) {
+        String n = name == null ? "" : name.strip().toUpperCase(java.util.Locale.ROOT);
+        if (n.startsWith("AP_") || n.startsWith("AC_")) {
+            n = n.substring(3);
+        }
+        return n;
+    }
+
+    /** Widest type accepted: hardware accumulators inferred by hls4ml ('auto') routinely exceed 32 bits. */
+    public static final int MAX_WIDTH = 64;
+
     public FixedPoint {
-        if (width < 1 || width > 32) {
-            throw new ModelException("fixed-point width W must be in 1..32, got " + width);
+        if (width < 1 || width > MAX_WIDTH) {
+            throw new ModelException("fixed-point width W must be in 1.." + MAX_WIDTH + ", got " + width);
         }
         if (integer > width) {
             throw new ModelException("fixed-point integer bits I must not exceed the width W (W=" + width + ", I="
@@ -80,20 +142,30 @@ public record FixedPoint(int width, int integer, boolean signed, Rounding roundi
             Rounding r = Rounding.TRUNCATE;
             Overflow o = Overflow.WRAP;
             if (parts.length > 2) {
-                r = java.util.Arrays.stream(Rounding.values()).filter(x -> x.hls.equals(parts[2])).findFirst()
-                        .orElseThrow(() -> new ModelException("unknown rounding mode '" + parts[2] + "' in '" + text
-                                + "' (AP_TRN, AP_RND, AP_RND_CONV)"));
+                r = Rounding.of(parts[2]);
+                if (r == null) {
+                    throw new ModelException("unknown rounding mode '" + parts[2] + "' in '" + text + "' ("
+                            + ROUNDING_NAMES + ")");
+                }
             }
             if (parts.length > 3) {
-                o = java.util.Arrays.stream(Overflow.values()).filter(x -> x.hls.equals(parts[3])).findFirst()
-                        .orElseThrow(() -> new ModelException("unknown overflow mode '" + parts[3] + "' in '" + text
-                                + "' (AP_WRAP, AP_SAT)"));
+                o = Overflow.of(parts[3]);
+                if (o == null) {
+                    throw new ModelException("unknown overflow mode '" + parts[3] + "' in '" + text + "' ("
+                            + OVERFLOW_NAMES + ")");
+                }
             }
             return new FixedPoint(w, i, signed, r, o);
         } catch (NumberFormatException e) {
             throw new ModelException("cannot read the fixed-point type '" + text + "'; expected e.g. ap_fixed<16,6>");
         }
     }
+
+    /** The rounding modes for messages. */
+    public static final String ROUNDING_NAMES = "AP_TRN, AP_RND, AP_RND_CONV, AP_TRN_ZERO, AP_RND_ZERO, AP_RND_INF,"
+            + " AP_RND_MIN_INF";
+    /** The overflow modes for messages. */
+    public static final String OVERFLOW_NAMES = "AP_WRAP, AP_SAT, AP_SAT_ZERO, AP_SAT_SYM";
 
     public int fractionalBits() {
         return width - integer;

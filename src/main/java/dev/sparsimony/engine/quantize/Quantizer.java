@@ -16,6 +16,8 @@ public final class Quantizer {
     private final double qmin;
     private final double qmax;
     private final double modulus;
+    /** Modes beyond AP_TRN/AP_RND/AP_RND_CONV and AP_WRAP/AP_SAT take the exact per-value path. */
+    private final boolean generic;
 
     public Quantizer(FixedPoint type) {
         this.type = type;
@@ -24,6 +26,8 @@ public final class Quantizer {
         this.modulus = Math.scalb(1.0, type.width());
         this.qmin = type.signed() ? -modulus / 2 : 0;
         this.qmax = type.signed() ? modulus / 2 - 1 : modulus - 1;
+        this.generic = type.rounding().ordinal() > FixedPoint.Rounding.CONVERGENT.ordinal()
+                || type.overflow().ordinal() > FixedPoint.Overflow.SATURATE.ordinal();
     }
 
     public FixedPoint type() {
@@ -35,13 +39,14 @@ public final class Quantizer {
         if (Double.isNaN(x)) {
             return 0;
         }
-        double s = x * scale;
-        double q = switch (type.rounding()) {
-            case TRUNCATE -> Math.floor(s);
-            case ROUND_HALF_UP -> Math.floor(s + 0.5);
-            case CONVERGENT -> Math.rint(s);
+        double q = type.rounding().round(x * scale);
+        q = switch (type.overflow()) {
+            case SATURATE -> Math.min(Math.max(q, qmin), qmax);
+            case WRAP -> wrap(q);
+            case SATURATE_ZERO -> q < qmin || q > qmax ? 0 : q;
+            // symmetric: the most negative code is left out (-qmax .. qmax)
+            case SATURATE_SYM -> Math.min(Math.max(q, type.signed() ? -qmax : qmin), qmax);
         };
-        q = type.overflow() == FixedPoint.Overflow.SATURATE ? Math.min(Math.max(q, qmin), qmax) : wrap(q);
         return q * lsb + 0.0; // no negative zero in ap_fixed
     }
 
@@ -69,6 +74,12 @@ public final class Quantizer {
 
     /** Quantizes {@code a[from, to)} in place. */
     public void quantize(float[] a, int from, int to) {
+        if (generic) {
+            for (int i = from; i < to; i++) {
+                a[i] = (float) quantize(a[i]);
+            }
+            return;
+        }
         if (type.width() <= 23) {
             quantizeFloat(a, from, to);
         } else {
@@ -141,7 +152,7 @@ public final class Quantizer {
      * type is unsigned (negative inputs need the overflow mode) or too wide for the float path.
      */
     public double inRangeLimit() {
-        if (!type.signed() || type.width() > 23) {
+        if (!type.signed() || type.width() > 23 || generic) {
             return 0;
         }
         return Math.min(qmax - 1, 0x1p21) * lsb;

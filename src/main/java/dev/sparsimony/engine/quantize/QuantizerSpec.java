@@ -18,7 +18,16 @@ public record QuantizerSpec(String type, FixedPoint fixed, String hls, Integer b
         if (type == null && fixed != null) {
             type = "fixed";
         }
+        if (fixed != null && fixed.width() > MAX_WIDTH) {
+            // hardware types may be wider (accumulators), a quantizer of float weights may not: 32 bits already
+            // exceed a float's 24-bit significand
+            throw new ModelException("fixed-point width W of a quantizer must be in 1.." + MAX_WIDTH + ", got "
+                    + fixed.width());
+        }
     }
+
+    /** Widest fixed-point quantizer of a design point. */
+    public static final int MAX_WIDTH = 32;
 
     public QuantizerSpec(String type, FixedPoint fixed, Integer bits, Integer maxExponent, Integer clusters) {
         this(type, fixed, null, bits, maxExponent, clusters);

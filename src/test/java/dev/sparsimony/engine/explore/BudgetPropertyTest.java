@@ -70,7 +70,9 @@ class BudgetPropertyTest {
             return;
         }
         Statistics.collect(total(r, resource) < total ? "pruned" : "nothing to prune");
-        Statistics.coverage(c -> c.check("pruned").percentage(x -> x >= 30));
+        // at least a quarter of the tries must prune (was 30 %: since 6- and 9-bit weights times 16-bit data take
+        // DSPs (issue 12: DSP by both operand widths), more DSP budgets on coarse structures are unreachable)
+        Statistics.coverage(c -> c.check("pruned").percentage(x -> x >= 25));
         double used = total(r, resource);
         assertTrue(used <= budget * total + 1e-6, resource + " " + used + " > " + budget + " x " + total + " for "
                 + DesignPointCodec.writeCompact(p));

@@ -13,6 +13,8 @@ import java.util.Map;
 
 /** An FPGA part of the device catalogue, estimated with hls4ml's resource model ({@link FpgaModel}). */
 public final class FpgaTarget implements HardwareTarget {
+    /** Name of the row holding what the top-level function adds between layers. */
+    public static final String TOP_LEVEL = "(top level)";
     public static final List<String> COLUMNS = List.of("shape", "RF", "strategy", "DSP", "BRAM18", "LUT", "FF",
             "latency", "II");
 
@@ -56,6 +58,22 @@ public final class FpgaTarget implements HardwareTarget {
             v.put("II", l.intervalCycles());
             rows.add(new HardwareReport.Row(l.name(), l.kind(), v, l.note()));
         }
+        if (e.topFf() > 0 || e.topLatency() > 0) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("shape", "");
+            v.put("RF", "");
+            v.put("strategy", "");
+            v.put("DSP", 0L);
+            v.put("BRAM18", 0L);
+            v.put("LUT", 0L);
+            v.put("FF", e.topFf());
+            v.put("latency", e.topLatency());
+            v.put("II", 1L);
+            rows.add(new HardwareReport.Row(TOP_LEVEL, "top level", v,
+                    e.io() == dev.sparsimony.engine.hardware.IoType.PARALLEL
+                            ? "registers between layers and on the input, one cycle per weighted layer"
+                            : "FIFO hand-over between dataflow stages"));
+        }
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("DSP", e.dsp());
         t.put("BRAM18", e.bram18());
@@ -72,6 +90,7 @@ public final class FpgaTarget implements HardwareTarget {
         s.put("default_precision", config.defaults().weight().hlsType());
         s.put("default_reuse_factor", (long) config.defaults().reuseFactor());
         s.put("default_strategy", config.defaults().strategy().label());
+        s.put("hls4ml_version", e.version().toString());
         s.put("latency_cycles", e.latencyCycles());
         s.put("latency_ns", e.latencyNs());
         s.put("interval_cycles", e.intervalCycles());
@@ -81,6 +100,9 @@ public final class FpgaTarget implements HardwareTarget {
         s.put("lut_percent", e.lutPercent());
         s.put("ff_percent", e.ffPercent());
         s.put("lut_ff_uncertainty", e.lutFfUncertainty());
+        s.put("lut_band", e.lutBand());
+        s.put("ff_band", e.ffBand());
+        s.put("latency_band_cycles", e.latencyBand());
         Map<String, Object> available = new LinkedHashMap<>();
         available.put("DSP", (long) d.dsp());
         available.put("BRAM18", (long) d.bram18());

@@ -7,6 +7,7 @@ import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.model.Node;
 import dev.sparsimony.engine.model.Op;
+import dev.sparsimony.engine.model.Quantization;
 import dev.sparsimony.engine.model.Ops;
 import dev.sparsimony.engine.model.Tensor;
 import dev.sparsimony.engine.model.ValueInfo;
@@ -32,7 +33,8 @@ final class KerasModelBuilder {
             "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten",
             "Reshape", "Permute", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
             "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Add", "Subtract", "Multiply",
-            "Concatenate", "PReLU", "ThresholdedReLU", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D", "UpSampling2D");
+            "Concatenate", "PReLU", "ThresholdedReLU", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D", "UpSampling2D",
+            "QDense", "QConv1D", "QConv2D", "QDepthwiseConv2D", "QActivation", "QBatchNormalization");
 
     static final List<String> ACTIVATIONS = List.of("linear", "relu", "relu6", "sigmoid", "hard_sigmoid", "softmax",
             "tanh", "elu", "selu", "leaky_relu", "softplus", "softsign");
@@ -49,6 +51,8 @@ final class KerasModelBuilder {
     private final Set<String> used = new HashSet<>();
     /** Every Keras layer name of the model: generated node names (activations, chains) must avoid them. */
     private final Set<String> reserved = new HashSet<>();
+    /** QKeras weight quantizers folded at import, recorded in the model's metadata (engine.model.Quantization). */
+    private final List<Quantization> quantized = new ArrayList<>();
 
     private KerasModelBuilder(KerasWeights weights, String where, boolean keras3) {
         this.weights = weights;
@@ -96,6 +100,9 @@ final class KerasModelBuilder {
         }
         if (config.isObject() && config.hasNonNull("name")) {
             md.put("keras_model_name", config.get("name").asText());
+        }
+        for (Quantization q : b.quantized) {
+            md.put(q.key(), q.value());
         }
         return new Model(name, b.inputs, b.nodes, outputs, md);
     }
@@ -343,12 +350,15 @@ final class KerasModelBuilder {
         }
         JsonNode cfg = layer.path("config");
         String out = switch (cls) {
-            case "Dense" -> dense(name, cls, cfg, in);
-            case "Conv1D", "Conv2D", "Convolution1D", "Convolution2D" -> conv(name, cls, cfg, in, cls.endsWith("1D") ? 1 : 2);
-            case "DepthwiseConv1D", "DepthwiseConv2D" -> depthwise(name, cls, cfg, in, cls.endsWith("1D") ? 1 : 2);
+            case "Dense", "QDense" -> dense(name, cls, cfg, in);
+            case "Conv1D", "Conv2D", "Convolution1D", "Convolution2D", "QConv1D", "QConv2D" ->
+                    conv(name, cls, cfg, in, cls.endsWith("1D") ? 1 : 2);
+            case "DepthwiseConv1D", "DepthwiseConv2D", "QDepthwiseConv2D" ->
+                    depthwise(name, cls, cfg, in, cls.endsWith("1D") ? 1 : 2);
+            case "QActivation" -> qActivation(name, cls, cfg, in);
             case "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D", "SeparableConvolution2D" ->
                     separable(name, cls, cfg, in, cls.endsWith("1D") ? 1 : 2);
-            case "BatchNormalization" -> batchNorm(name, cls, cfg, in);
+            case "BatchNormalization", "QBatchNormalization" -> batchNorm(name, cls, cfg, in);
             case "Activation" -> {
                 Op op = activation(name, cls, cfg.path("activation"));
                 yield add(name, cls, name, op == null ? Ops.Activation.of(ActivationKind.LINEAR) : op, in);
@@ -399,8 +409,8 @@ final class KerasModelBuilder {
     private String dense(String name, String cls, JsonNode cfg, List<String> in) {
         boolean useBias = cfg.path("use_bias").asBoolean(true);
         Map<String, Tensor> w = layerWeights(name, cls, useBias ? List.of("kernel", "bias") : List.of("kernel"));
-        Tensor kernel = w.get("kernel");
-        Tensor bias = useBias ? w.get("bias") : null;
+        Tensor kernel = fold(name, cls, cfg, "kernel_quantizer", w.get("kernel"), "kernel", false);
+        Tensor bias = useBias ? fold(name, cls, cfg, "bias_quantizer", w.get("bias"), "bias", false) : null;
         if (kernel.rank() != 2) {
             throw layerError(name, cls, "kernel must be 2-D [in, units], the file has " + kernel.shapeString());
         }
@@ -420,8 +430,8 @@ final class KerasModelBuilder {
     private String conv(String name, String cls, JsonNode cfg, List<String> in, int r) {
         boolean useBias = cfg.path("use_bias").asBoolean(true);
         Map<String, Tensor> w = layerWeights(name, cls, useBias ? List.of("kernel", "bias") : List.of("kernel"));
-        Tensor kernel = w.get("kernel");
-        Tensor bias = useBias ? w.get("bias") : null;
+        Tensor kernel = fold(name, cls, cfg, "kernel_quantizer", w.get("kernel"), "kernel", false);
+        Tensor bias = useBias ? fold(name, cls, cfg, "bias_quantizer", w.get("bias"), "bias", false) : null;
         int groups = cfg.path("groups").asInt(1);
         checkKernel(name, cls, cfg, kernel, r);
         Layout layout = layout(name, cls, cfg);
@@ -442,8 +452,10 @@ final class KerasModelBuilder {
         if (dk.rank() != r + 2) {
             throw layerError(name, cls, "depthwise_kernel must be " + (r + 2) + "-D, the file has " + dk.shapeString());
         }
+        dk = fold(name, cls, cfg, "depthwise_quantizer", dk, "kernel", false);
+        Tensor bias = useBias ? fold(name, cls, cfg, "bias_quantizer", w.get("bias"), "bias", false) : null;
         Layout layout = layout(name, cls, cfg);
-        String out = depthwiseNode(name, cls, cfg, in, r, dk, useBias ? w.get("bias") : null, name, layout);
+        String out = depthwiseNode(name, cls, cfg, in, r, dk, bias, name, layout);
         return inlineActivation(name, cls, cfg, out);
     }
 
@@ -576,13 +588,16 @@ final class KerasModelBuilder {
         roles.add("moving_mean");
         roles.add("moving_variance");
         Map<String, Tensor> w = layerWeights(name, cls, roles);
-        Tensor mean = w.get("moving_mean");
-        Tensor var = w.get("moving_variance");
+        // QBatchNormalization quantizes its four parameters before normalising (qkeras/qnormalization.py call)
+        Tensor mean = fold(name, cls, cfg, "mean_quantizer", w.get("moving_mean"), "mean", false);
+        Tensor var = fold(name, cls, cfg, "variance_quantizer", w.get("moving_variance"), "variance", true);
         int c = mean.size();
         float[] ones = new float[c];
         Arrays.fill(ones, 1f);
-        Tensor gamma = scale ? w.get("gamma") : Tensor.of(ones, c);
-        Tensor beta = center ? w.get("beta") : Tensor.zeros(c);
+        Tensor gamma = scale ? fold(name, cls, cfg, "gamma_quantizer", w.get("gamma"), "gamma", true)
+                : Tensor.of(ones, c);
+        Tensor beta = center ? fold(name, cls, cfg, "beta_quantizer", w.get("beta"), "beta", false)
+                : Tensor.zeros(c);
         int[] s = shapes.get(in.get(0));
         int axis = singleInt(name, cls, cfg.path("axis"), -1);
         int a = axis < 0 ? axis + s.length : axis;
@@ -702,12 +717,68 @@ final class KerasModelBuilder {
 
     private String inlineActivation(String name, String cls, JsonNode cfg, String out) {
         JsonNode a = cfg.path("activation");
+        if (cls.startsWith("Q") && isQuantizer(a)) {
+            // a QKeras layer's quantized activation: split off as hls4ml does, named <layer>_<quantizer>
+            QKerasQuantizer q = QKerasQuantizer.parse(a, where + ": layer '" + name + "' (" + cls + ")");
+            if (q == null) {
+                return out;
+            }
+            return add(name, cls, unique(name + "_" + q.name),
+                    q.activationOp(where + ": layer '" + name + "' (" + cls + ")"), List.of(out));
+        }
         Op op = activation(name, cls, a);
         if (op == null) {
             return out;
         }
         // hls4ml names the split-off activation "<layer>_<activation>" (hls4ml/converters/keras/core.py)
         return add(name, cls, unique(name + "_" + activationName(a)), op, List.of(out));
+    }
+
+    /** A QKeras quantizer in an activation field: {"class_name": "quantized_relu", ...} or "quantized_relu(6)". */
+    private static boolean isQuantizer(JsonNode a) {
+        String n = a.isObject() ? a.path("class_name").asText("") : a.asText("");
+        int open = n.indexOf('(');
+        String cls = open >= 0 ? n.substring(0, open).strip() : n.strip();
+        return QKerasQuantizer.SUPPORTED.contains(cls) || cls.startsWith("quantized_") || cls.equals("ternary")
+                || cls.equals("binary");
+    }
+
+    /**
+     * QKeras QActivation: its quantizer at inference (qkeras/qlayers.py), as one quantizer op named after the
+     * layer: quantized_relu and quantized_bits are QONNX-style Quant ops (power-of-two scale), binary a BipolarQuant.
+     */
+    private String qActivation(String name, String cls, JsonNode cfg, List<String> in) {
+        JsonNode a = cfg.path("activation");
+        String w = where + ": layer '" + name + "' (" + cls + ")";
+        if (!isQuantizer(a)) {
+            Op op = activation(name, cls, a); // a plain Keras activation name is allowed too
+            return add(name, cls, name, op == null ? Ops.Activation.of(ActivationKind.LINEAR) : op, in);
+        }
+        QKerasQuantizer q = QKerasQuantizer.parse(a, w);
+        if (q == null) {
+            return add(name, cls, name, Ops.Activation.of(ActivationKind.LINEAR), in);
+        }
+        return add(name, cls, name, q.activationOp(w), in);
+    }
+
+    /**
+     * A weight with its QKeras quantizer applied as QKeras applies it at inference, recorded in the model's
+     * metadata ({@code quant.<tensor>.<layer>}); unchanged when the layer names no quantizer.
+     */
+    private Tensor fold(String name, String cls, JsonNode cfg, String key, Tensor w, String tensor,
+                        boolean trainableScale) {
+        if (!cls.startsWith("Q") || w == null) {
+            return w;
+        }
+        String at = where + ": layer '" + name + "' (" + cls + ") " + key;
+        QKerasQuantizer q = QKerasQuantizer.parse(cfg.path(key), at);
+        if (q == null) {
+            return w;
+        }
+        QKerasQuantizer.Folded f = q.fold(w, trainableScale && cls.equals("QBatchNormalization"), at);
+        quantized.add(new Quantization(name, tensor, f.bits(), f.signed(), f.narrow(), f.scale(), f.integer(),
+                f.kind()));
+        return f.values();
     }
 
     private static String activationName(JsonNode a) {
