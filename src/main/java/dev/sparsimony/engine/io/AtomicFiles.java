@@ -49,6 +49,7 @@ public final class AtomicFiles {
             throw new java.nio.file.FileSystemException(target.toString(), null, "a folder of that name is in the way");
         }
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        permissions(tmp, target);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             content.writeTo(out);
         } catch (IOException | RuntimeException e) {
@@ -56,6 +57,20 @@ public final class AtomicFiles {
             throw e;
         }
         return tmp;
+    }
+
+    /**
+     * Temporary files are created owner-only; the file that replaces the target gets the target's permissions, a
+     * new file the usual rw-r--r-- (on file systems with POSIX permissions).
+     */
+    private static void permissions(Path tmp, Path target) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> p = Files.isRegularFile(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, p);
     }
 
     private static void move(Path tmp, Path target) throws IOException {
