@@ -70,6 +70,7 @@ record Plot(String title, String xLabel, String yLabel, boolean yPercent, List<S
         }
         c.rect(left, top, pw, ph, null, new Color(0x99, 0x99, 0x99));
 
+        List<double[]> placed = new ArrayList<>();
         for (Series s : series) {
             int[] order = order(s.x());
             if (s.connect() && order.length > 1) {
@@ -93,9 +94,7 @@ record Plot(String title, String xLabel, String yLabel, boolean yPercent, List<S
                     case DIAMOND -> c.diamond(x, y, s.size(), s.color(), INK);
                 }
                 if (s.labels() != null && i < s.labels().size() && s.labels().get(i) != null) {
-                    boolean leftSide = x > left + pw * 0.75;
-                    c.text(leftSide ? x - s.size() - 4 : x + s.size() + 4, y - s.size() - 2, s.labels().get(i), 12,
-                            INK, leftSide ? Canvas.Anchor.END : Canvas.Anchor.START, true, 0);
+                    label(c, placed, x, y, s.size(), s.labels().get(i), left + pw);
                 }
             }
         }
@@ -103,6 +102,32 @@ record Plot(String title, String xLabel, String yLabel, boolean yPercent, List<S
         c.text(left, 26, title, 15, INK, Canvas.Anchor.START, true, 0);
         c.text(left + pw / 2, height - 14, xLabel, 13, INK, Canvas.Anchor.MIDDLE, false, 0);
         c.text(20, top + ph / 2, yLabel, 13, INK, Canvas.Anchor.MIDDLE, false, -90);
+    }
+
+    /**
+     * A point's label beside it: above right, above left, below right or below left, the first place that
+     * overlaps no label written before (points on top of each other keep readable labels).
+     */
+    private static void label(Canvas c, List<double[]> placed, double x, double y, double r, String text,
+                              double rightEdge) {
+        double w = c.textWidth(text, 12, true);
+        double h = 13;
+        double[][] tries = {{x + r + 4, y - r - 2}, {x - r - 4 - w, y - r - 2}, {x + r + 4, y + r + h},
+            {x - r - 4 - w, y + r + h}};
+        double[] at = tries[0];
+        for (double[] t : tries) {
+            if (t[0] + w > rightEdge) {
+                continue;
+            }
+            boolean free = placed.stream().noneMatch(b -> t[0] < b[0] + b[2] && b[0] < t[0] + w
+                    && t[1] - h < b[1] && b[1] - h < t[1]);
+            if (free) {
+                at = t;
+                break;
+            }
+        }
+        placed.add(new double[] {at[0], at[1], w});
+        c.text(at[0], at[1], text, 12, INK, Canvas.Anchor.START, true, 0);
     }
 
     /** The legend in the plot corner that covers the fewest points. */

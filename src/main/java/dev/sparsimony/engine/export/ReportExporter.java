@@ -344,7 +344,7 @@ final class ReportExporter implements Exporter {
         }
         h.append("</table>\n");
 
-        h.append("<h2>Layers</h2>\n<table class=\"grid\">\n<tr><th>layer</th><th>type</th><th>granularity</th>"
+        h.append("<h2>Layers</h2>\n<div class=\"wide\"><table class=\"grid\">\n<tr><th>layer</th><th>type</th><th>granularity</th>"
                 + "<th>target</th><th>sparsity</th><th>non-zeros</th><th>weight type</th><th>bias type</th>"
                 + "<th>result type</th><th>bits</th><th>RF</th><th>strategy</th><th>DSP</th><th>BRAM18</th>"
                 + "<th>LUT</th><th>FF</th><th>latency</th><th>storage</th></tr>\n");
@@ -371,7 +371,7 @@ final class ReportExporter implements Exporter {
         for (long v : new long[] {e.dsp(), e.bram18(), e.lut(), e.ff(), e.latencyCycles()}) {
             h.append("<td class=\"n\">").append(String.format(Locale.ROOT, "%,d", v)).append("</td>");
         }
-        h.append("<td class=\"n\">").append(bytes(d.storage().bestBits())).append("</td></tr>\n</table>\n");
+        h.append("<td class=\"n\">").append(bytes(d.storage().bestBits())).append("</td></tr>\n</table></div>\n");
         h.append("<p class=\"note\">RF \"a -&gt; b\": the chosen reuse factor is not valid for the layer; hls4ml uses"
                 + " the closest valid one, b, and so does the estimate. Storage: the smallest of dense, CSR,"
                 + " relative-index and Huffman coding of the kept weights and the biases.</p>\n");
@@ -485,6 +485,7 @@ final class ReportExporter implements Exporter {
             .grid { font-size: 12.5px; } .grid th, .grid td { border: 1px solid #dde2e7; padding: 3px 6px; white-space: nowrap; }
             .grid th { background: #eef2f6; font-weight: 600; } .grid td.n { text-align: right; }
             .grid tr.total td { font-weight: bold; background: #f6f8fa; }
+            .wide { overflow-x: auto; max-width: 100%; }
             .note, .notes { color: #555; font-size: 12.5px; }
             .plots { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; }
             figcaption { font-size: 12px; color: #555; text-align: center; }
