@@ -214,7 +214,7 @@ final class ReportExporter implements Exporter {
                 List<PointResult> ok = job.sweep().stream().filter(PointResult::ok).toList();
                 List<PointResult> feasible = ok.stream().filter(PointResult::feasible).toList();
                 List<PointResult> infeasible = ok.stream().filter(r -> !r.feasible()).toList();
-                series.add(points("results (" + feasible.size() + ")", feasible, axis[0], ALL));
+                series.add(points("sweep results (" + feasible.size() + ")", feasible, axis[0], ALL));
                 if (!infeasible.isEmpty()) {
                     series.add(points("do not fit or miss a constraint (" + infeasible.size() + ")", infeasible,
                             axis[0], INFEASIBLE));
@@ -231,7 +231,7 @@ final class ReportExporter implements Exporter {
                 Plot.Series fs = points("Pareto front (" + f.size() + ")", f, axis[0], FRONT);
                 series.add(new Plot.Series(fs.name(), fs.x(), fs.y(), FRONT, Plot.Marker.CIRCLE, 4.5, true, null));
                 title = yLabel.substring(0, 1).toUpperCase(Locale.ROOT) + yLabel.substring(1) + " against "
-                        + axis[2] + ": " + ok.size() + " points of the sweep";
+                        + axis[2];
             } else {
                 if (job.reference() != null) {
                     FpgaEstimate re = job.reference().hardware();

@@ -96,7 +96,7 @@ class ReportExportTest {
         assertEquals(12, job.sweep().size());
         Export.write(job, List.of("report"), dir.resolve("out"));
         String svg = Files.readString(dir.resolve("out/pareto-accuracy-dsp.svg"));
-        assertTrue(svg.contains("12 points of the sweep"), svg);
+        assertTrue(svg.contains("sweep results ("), svg);
         assertTrue(svg.contains("Pareto front ("), svg);
         assertTrue(svg.contains("<polyline"), "the front is joined");
         assertTrue(Files.readString(dir.resolve("out/provenance.json")).contains("\"sweep_points\" : 12"));
