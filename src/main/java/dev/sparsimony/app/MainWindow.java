@@ -126,10 +126,12 @@ public final class MainWindow extends BorderPane {
         fillRecent.run();
         MenuItem save = item("_Save Design Point…", "Shortcut+S", vm::chooseAndSaveDesignPoint);
         save.disableProperty().bind(vm.sessionProperty().isNull());
+        MenuItem export = item("_Export…", "Shortcut+E", vm::chooseAndExport);
+        export.disableProperty().bind(vm.sessionProperty().isNull());
         MenuItem demo = item("Open Built-in _Demo", null, vm::openDemo);
         MenuItem quit = item("_Quit", "Shortcut+Q", Platform::exit);
         Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), save,
-                new SeparatorMenuItem(), demo,
+                export, new SeparatorMenuItem(), demo,
                 new SeparatorMenuItem(), quit);
 
         MenuItem undo = item("_Undo Sparsity Change", "Shortcut+Z", () -> vm.prune().undo());
