@@ -91,25 +91,23 @@ public final class Export {
             throw new ModelException("cannot export into " + dir + ": it is a file, not a folder");
         }
         List<Exporter> exporters = formats.stream().map(Exporters::get).distinct().toList();
-        if (exporters.stream().anyMatch(e -> e instanceof ReportExporter) && job.result() == null) {
-            throw new ModelException("the report needs validation data to measure the point's accuracy (give"
-                    + " --data, or put validation.npz beside the model)");
+        for (Exporter e : exporters) {
+            if (e.needsData() && job.result() == null) {
+                throw new ModelException("the " + e.id() + " needs validation data to measure the point's accuracy"
+                        + " (give --data, or put validation.npz beside the model)");
+            }
         }
         List<Path> written = new ArrayList<>();
         try (AtomicFiles.Batch files = new AtomicFiles.Batch()) {
-            List<Exporter> direct = new ArrayList<>();
             for (Exporter e : exporters) {
                 e.write(job, dir, files);
-                if (e instanceof NativeExporter) {
-                    direct.add(e);
-                }
             }
             List<Path> targets = files.targets();
             files.commit();
             written.addAll(targets);
-            for (Exporter e : direct) {
-                written.addAll(((NativeExporter) e).writeModel(job, dir));
-            }
+        }
+        for (Exporter e : exporters) {
+            written.addAll(e.writeAfter(job, dir));
         }
         return written;
     }

@@ -51,7 +51,8 @@ final class NativeExporter implements Exporter {
     }
 
     /** The model folder itself, written after the other files by the project format's own protocol. */
-    List<Path> writeModel(ExportJob job, Path dir) {
+    @Override
+    public List<Path> writeAfter(ExportJob job, Path dir) {
         Map<String, String> md = new LinkedHashMap<>(job.compressed().metadata());
         md.put("sparsimony.masks", MASKS);
         md.put("sparsimony.key", job.point().key());

@@ -83,6 +83,9 @@ final class OnnxWriter {
     private final Map<String, String> biasNodes = new LinkedHashMap<>();
     private final Map<String, String> inputNames = new LinkedHashMap<>();
     private final Set<String> valueInfoWritten = new HashSet<>();
+    /** Shapes of every tensor written, for value_info (hls4ml looks every node input up there). */
+    private final Map<String, ValueInfoProto> pendingInfos = new LinkedHashMap<>();
+    private boolean usesQonnx;
 
     private OnnxWriter(Model model, Map<String, FixedPoint> outputTypes, UnaryOperator<String> rename) {
         this.model = model;
@@ -160,9 +163,6 @@ final class OnnxWriter {
         metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return new Result(m.build().toByteArray(), nodeNames, biasNodes, inputNames);
     }
-
-    private boolean usesQonnx;
-    private final Map<String, ValueInfoProto> pendingInfos = new LinkedHashMap<>();
 
     // ------------------------------------------------------------------ one IR node
 

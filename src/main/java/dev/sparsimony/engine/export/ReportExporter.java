@@ -65,6 +65,11 @@ final class ReportExporter implements Exporter {
                 + " provenance";
     }
 
+    @Override
+    public boolean needsData() {
+        return true;
+    }
+
     /** One row of the per-layer table. */
     record Row(String layer, String type, String granularity, String targetSparsity, double sparsity, long weights,
                long nonZeros, String weightType, String biasType, String resultType, int bits, String reuse,
