@@ -14,7 +14,10 @@ import dev.sparsimony.app.prune.SweepViewModel;
 import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.DesignPointCodec;
+import dev.sparsimony.engine.explore.LocalBackend;
 import dev.sparsimony.engine.explore.SearchSpace;
+import dev.sparsimony.engine.explore.Session;
+import dev.sparsimony.engine.explore.SessionCodec;
 import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.report.LayerSummary;
 import dev.sparsimony.engine.metric.Quality;
@@ -79,20 +82,28 @@ public final class MainViewModel {
     private final SweepViewModel sweep;
     private final HardwareViewModel hardware;
     private final ExploreViewModel explore;
+    private final dev.sparsimony.app.teach.TeachViewModel teach;
     /** Incremented whenever a point from elsewhere (a plot, a file) is shown: the window brings the model view up. */
     private final javafx.beans.property.ReadOnlyIntegerWrapper pointsShown =
             new javafx.beans.property.ReadOnlyIntegerWrapper(this, "pointsShown");
 
     public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent) {
+        this(engine, dialogs, recent, new RecentFiles(null, "recent-session."));
+    }
+
+    public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent, RecentFiles recentSessions) {
         this.engine = engine;
         this.dialogs = dialogs;
         this.recent = recent;
+        this.recentSessions = recentSessions;
         this.prune = new PruneViewModel(engine, session.getReadOnlyProperty(),
                 msg -> dialogs.showError("Pruning failed", msg));
         this.sweep = new SweepViewModel(engine, session.getReadOnlyProperty(), prune.settings());
         this.hardware = new HardwareViewModel(engine, prune);
         this.explore = new ExploreViewModel(engine, session.getReadOnlyProperty(), this::explorationBase,
                 this::showPoint);
+        this.teach = new dev.sparsimony.app.teach.TeachViewModel(engine, session.getReadOnlyProperty(),
+                this::explorationBase);
         prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
         selectedLayer.addListener((obs, o, n) -> refreshDetail());
     }
@@ -291,6 +302,7 @@ public final class MainViewModel {
                 return;
             }
             String msg = ex instanceof ModelException ? ex.getMessage() : String.valueOf(ex);
+            afterShow = null; // a session being restored stops here; what is open stays
             status.set(errorTitle + ": " + msg);
             dialogs.showError(errorTitle, msg);
         });
@@ -318,6 +330,225 @@ public final class MainViewModel {
         }
         String note = s.dataNote() == null ? "" : " · " + s.dataNote();
         status.set(loaded.message() + note);
+        Runnable then = afterShow;
+        afterShow = null;
+        if (then != null) {
+            then.run();
+        }
+    }
+
+    /** Runs once after the next model or data is shown (a session being restored); cleared by any failure. */
+    private Runnable afterShow;
+
+    // ------------------------------------------------------------------ sessions
+
+    /** The window's state as a session (JavaFX thread); hashes are filled in when it is written. */
+    public Session currentSession() {
+        ModelSession s = session.get();
+        DesignPoint point;
+        try {
+            point = prune.currentDesignPoint();
+        } catch (ModelException e) {
+            point = null; // a parameter that cannot be read: the rest of the session is still worth keeping
+        }
+        List<Session.AxisText> axes = explore.axes().stream().map(a -> new Session.AxisText(
+                a.fieldProperty().get(), a.valuesProperty().get())).toList();
+        Path out = explore.outDirProperty().get();
+        Session.SpaceSetup space = new Session.SpaceSetup(axes, explore.strategyProperty().get(),
+                explore.evaluationsProperty().get(), explore.threadsProperty().get(), out == null ? null
+                : out.toString());
+        java.util.Map<String, String> view = new java.util.LinkedHashMap<>(viewState);
+        if (selectedLayer.get() != null) {
+            view.put("layer", selectedLayer.get());
+        }
+        if (explore.selectedProperty().get() != null) {
+            view.put("selected", String.valueOf(explore.selectedProperty().get().id()));
+        }
+        view.put("compared", explore.compared().stream().map(r -> String.valueOf(r.id()))
+                .collect(java.util.stream.Collectors.joining(",")));
+        return new Session(Session.VERSION, s == null || s.source() == null ? null : s.source().toString(), null,
+                s == null || s.dataSource() == null ? null : s.dataSource().toString(), null, point, space,
+                List.copyOf(explore.results()), view);
+    }
+
+    /** View state the window keeps in a session (e.g. the open tab), set by the view. */
+    private final java.util.Map<String, String> viewState = new java.util.LinkedHashMap<>();
+    private final ReadOnlyObjectWrapper<java.util.Map<String, String>> restoredView =
+            new ReadOnlyObjectWrapper<>(this, "restoredView");
+
+    public void putViewState(String key, String value) {
+        viewState.put(key, value);
+    }
+
+    /** The view state of the last restored session (the window applies what is its own, e.g. the tab). */
+    public javafx.beans.property.ReadOnlyObjectProperty<java.util.Map<String, String>> restoredViewProperty() {
+        return restoredView.getReadOnlyProperty();
+    }
+
+    /** With its hashes: computed on the I/O thread. */
+    private static Session hashed(Session s) {
+        String mh = s.model() == null ? null : LocalBackend.modelHash(Path.of(s.model()));
+        String dh = s.data() == null ? null : LocalBackend.fileHash(Path.of(s.data()));
+        return new Session(s.version(), s.model(), mh, s.data(), dh, s.point(), s.space(), s.results(), s.view());
+    }
+
+    public void chooseAndSaveSession() {
+        ModelSession s = session.get();
+        String name = (s == null ? "sparsimony" : s.model().name()) + ".session.json";
+        dialogs.chooseSessionTarget(initialDirectory(), name).ifPresent(this::saveSession);
+    }
+
+    /** Writes the session (atomically: a failure leaves the previous file as it was). */
+    public void saveSession(Path target) {
+        Session snapshot = currentSession();
+        runIo("Saving session " + target.getFileName() + "…", () -> {
+            SessionCodec.write(target, hashed(snapshot));
+            return target;
+        }, p -> {
+            recentSessions.add(p);
+            status.set("Saved session " + p.getFileName() + " (" + snapshot.results().size() + " results)");
+        }, "Cannot save the session " + target.getFileName());
+    }
+
+    public void chooseAndOpenSession() {
+        dialogs.chooseSession(initialDirectory()).ifPresent(this::openSession);
+    }
+
+    /**
+     * Reopens a session: its model and data, its design point (per-layer and hardware settings included), its
+     * Explore set-up and every result, and its view. A damaged or newer file is an error dialog; nothing changes.
+     */
+    public void openSession(Path file) {
+        runIo("Reading session " + file.getFileName() + "…", () -> SessionCodec.read(file), ses -> {
+            if (!file.equals(autosaveFile())) {
+                recentSessions.add(file);
+            }
+            restore(ses);
+        }, "Cannot open the session " + file.getFileName());
+    }
+
+    private void restore(Session ses) {
+        Runnable finish = () -> {
+            if (ses.point() != null) {
+                prune.applyPoint(ses.point());
+            }
+            explore.restore(ses.space(), ses.results(), ses.view());
+            String layer = ses.view().get("layer");
+            if (layer != null && session.get() != null && session.get().model().hasNode(layer)) {
+                selectedLayer.set(layer);
+            }
+            restoredView.set(ses.view());
+            status.set("Session restored: " + ses.results().size() + " results" + modelChangedNote(ses));
+        };
+        Runnable withData = () -> {
+            ModelSession s = session.get();
+            Path data = ses.data() == null ? null : Path.of(ses.data());
+            if (data != null && s != null && !data.equals(s.dataSource())) {
+                afterShow = finish;
+                openData(data);
+            } else {
+                finish.run();
+            }
+        };
+        if (ses.model() == null) {
+            afterShow = withData;
+            openDemo();
+        } else {
+            afterShow = withData;
+            openModel(Path.of(ses.model()));
+        }
+
+    }
+
+
+
+
+    private static String modelChangedNote(Session ses) {
+        if (ses.model() == null || ses.modelSha256() == null) {
+            return "";
+        }
+        try {
+            return LocalBackend.modelHash(Path.of(ses.model())).equals(ses.modelSha256()) ? ""
+                    : " · the model file changed since the session was saved: its results may differ";
+        } catch (ModelException e) {
+            return "";
+        }
+    }
+
+    private final RecentFiles recentSessions;
+
+    public RecentFiles recentSessions() {
+        return recentSessions;
+    }
+
+    // ------------------------------------------------------------------ autosave and recovery
+
+    /** Where the autosave goes: ~/.sparsimony/autosave.session.json (or the folder of sparsimony.autosave.dir). */
+    public static Path autosaveFile() {
+        String dir = System.getProperty("sparsimony.autosave.dir");
+        Path d = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".sparsimony");
+        return d.resolve("autosave.session.json");
+    }
+
+    private javafx.animation.Timeline autosave;
+
+    /**
+     * Saves the session every {@code seconds} (default 60, or sparsimony.autosave.seconds) to
+     * {@link #autosaveFile()}: a process killed during a sweep loses at most that interval. A clean exit deletes it.
+     */
+    public void startAutosave() {
+        double seconds = Double.parseDouble(System.getProperty("sparsimony.autosave.seconds", "60"));
+        autosave = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
+                javafx.util.Duration.seconds(seconds), e -> autosaveNow()));
+        autosave.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        autosave.play();
+    }
+
+    /** Writes the autosave now (in the background); failures only show in the status bar. */
+    public void autosaveNow() {
+        if (session.get() == null) {
+            return;
+        }
+        Session snapshot = currentSession();
+        Path f = autosaveFile();
+        io.submit(() -> {
+            try {
+                SessionCodec.write(f, snapshot);
+            } catch (RuntimeException e) {
+                javafx.application.Platform.runLater(() -> status.set("Autosave failed: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** True when an autosave of a session that did not end cleanly is waiting to be recovered. */
+    public static boolean recoveryAvailable() {
+        return java.nio.file.Files.isRegularFile(autosaveFile());
+    }
+
+    /** Asks whether to recover the autosaved session and opens it (or drops it); true when it is being opened. */
+    public boolean offerRecovery() {
+        Path f = autosaveFile();
+        if (!java.nio.file.Files.isRegularFile(f)) {
+            return false;
+        }
+        String when;
+        try {
+            when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(
+                    java.time.ZoneId.systemDefault()).format(java.nio.file.Files.getLastModifiedTime(f).toInstant());
+        } catch (java.io.IOException e) {
+            when = "earlier";
+        }
+        if (dialogs.confirm("Recover the last session?", "Sparsimony did not close normally (" + when + "). Recover"
+                + " its session: the model, the design point, the Explore set-up and its results?")) {
+            openSession(f);
+            return true;
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(f);
+        } catch (java.io.IOException e) {
+            // it will be offered again next time
+        }
+        return false;
     }
 
     private void refreshFromPruned() {
@@ -409,6 +640,21 @@ public final class MainViewModel {
         return exploreRequested.getReadOnlyProperty();
     }
 
+    /** Opens a design-point file and shows it (every control takes its values). */
+    public void chooseAndOpenDesignPoint() {
+        dialogs.chooseDesignPoint(initialDirectory()).ifPresent(this::openDesignPoint);
+    }
+
+    public void openDesignPoint(Path file) {
+        runIo("Reading " + file.getFileName() + "…", () -> DesignPointCodec.read(file), p -> {
+            if (session.get() == null) {
+                dialogs.showError("No model", "open a model before a design point for it");
+                return;
+            }
+            showPoint(p.name() == null ? p.withName(file.getFileName().toString()) : p);
+        }, "Cannot open the design point " + file.getFileName());
+    }
+
     public DialogService dialogs() {
         return dialogs;
     }
@@ -421,8 +667,21 @@ public final class MainViewModel {
         return explore;
     }
 
+    public dev.sparsimony.app.teach.TeachViewModel teach() {
+        return teach;
+    }
+
     public void shutdown() {
+        if (autosave != null) {
+            autosave.stop();
+            try {
+                java.nio.file.Files.deleteIfExists(autosaveFile()); // a clean exit: nothing to recover
+            } catch (java.io.IOException e) {
+                // offered at the next start; harmless
+            }
+        }
         explore.shutdown();
+        teach.shutdown();
         io.shutdownNow();
         prune.shutdown();
         sweep.shutdown();

@@ -55,6 +55,9 @@ public final class MainWindow extends BorderPane {
     private final Tab exploreTab;
     private final TabPane views;
     private final StackPane exploreSlot = new StackPane();
+    private final StackPane teachSlot = new StackPane();
+    private final Tab teachTab;
+    private dev.sparsimony.app.teach.TeachView teachView;
     private ExploreView exploreView;
     private LayerSettingsTable layerSettings;
 
@@ -94,7 +97,9 @@ public final class MainWindow extends BorderPane {
         modelTab.setId("tab-model");
         exploreTab = new Tab("Explore", exploreSlot);
         exploreTab.setId("tab-explore");
-        views = new TabPane(modelTab, exploreTab);
+        teachTab = new Tab("Teach", teachSlot);
+        teachTab.setId("tab-teach");
+        views = new TabPane(modelTab, exploreTab, teachTab);
         views.setId("views");
         views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         views.getStyleClass().add("view-tabs");
@@ -102,6 +107,19 @@ public final class MainWindow extends BorderPane {
         // a point applied from a plot: show it in the model view
         vm.pointsShownProperty().addListener((o, a, b) -> views.getSelectionModel().select(modelTab));
         vm.exploreRequestedProperty().addListener((o, a, b) -> views.getSelectionModel().select(exploreTab));
+        // the open tab is part of a session's view state
+        views.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> {
+            vm.putViewState("tab", t.getId());
+            // computed when looked at, with the model view's current settings
+            vm.teach().setActive(t == teachTab);
+        });
+        vm.restoredViewProperty().addListener((o, a, v) -> {
+            if (v != null && "tab-explore".equals(v.get("tab"))) {
+                views.getSelectionModel().select(exploreTab);
+            } else if (v != null && "tab-model".equals(v.get("tab"))) {
+                views.getSelectionModel().select(modelTab);
+            }
+        });
         setBottom(statusBar());
         installDragAndDrop();
     }
@@ -126,17 +144,36 @@ public final class MainWindow extends BorderPane {
         fillRecent.run();
         MenuItem save = item("_Save Design Point…", "Shortcut+S", vm::chooseAndSaveDesignPoint);
         save.disableProperty().bind(vm.sessionProperty().isNull());
+        MenuItem openPoint = item("Open Design _Point…", "Shortcut+Shift+P", vm::chooseAndOpenDesignPoint);
+        openPoint.disableProperty().bind(vm.sessionProperty().isNull());
+        MenuItem openSession = item("Open Sess_ion…", null, vm::chooseAndOpenSession);
+        MenuItem saveSession = item("Save Session…", "Shortcut+Shift+S", vm::chooseAndSaveSession);
+        saveSession.disableProperty().bind(vm.sessionProperty().isNull());
+        Menu recentSessions = new Menu("Recent Sessions");
+        Runnable fillSessions = () -> {
+            recentSessions.getItems().clear();
+            for (Path p : vm.recentSessions().items()) {
+                MenuItem mi = new MenuItem(p.toString());
+                mi.setMnemonicParsing(false);
+                mi.setOnAction(e -> vm.openSession(p));
+                recentSessions.getItems().add(mi);
+            }
+            recentSessions.setDisable(recentSessions.getItems().isEmpty());
+        };
+        vm.recentSessions().items().addListener((ListChangeListener<Path>) c -> fillSessions.run());
+        fillSessions.run();
         MenuItem export = item("_Export…", "Shortcut+E", vm::chooseAndExport);
         export.disableProperty().bind(vm.sessionProperty().isNull());
         MenuItem demo = item("Open Built-in _Demo", null, vm::openDemo);
         MenuItem quit = item("_Quit", "Shortcut+Q", Platform::exit);
-        Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), save,
-                export, new SeparatorMenuItem(), demo,
+        Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), openPoint, save,
+                export, new SeparatorMenuItem(), openSession, saveSession, recentSessions,
+                new SeparatorMenuItem(), demo,
                 new SeparatorMenuItem(), quit);
 
-        MenuItem undo = item("_Undo Sparsity Change", "Shortcut+Z", () -> vm.prune().undo());
+        MenuItem undo = item("_Undo", "Shortcut+Z", () -> vm.prune().undo());
         undo.disableProperty().bind(vm.prune().canUndoProperty().not());
-        MenuItem redo = item("_Redo Sparsity Change", "Shortcut+Shift+Z", () -> vm.prune().redo());
+        MenuItem redo = item("_Redo", "Shortcut+Shift+Z", () -> vm.prune().redo());
         redo.disableProperty().bind(vm.prune().canRedoProperty().not());
         MenuItem reset = item("Reset Sparsity to _0 %", "Shortcut+0", () -> setSparsity(0));
         MenuItem up = item("Sparsity +5 %", "Shortcut+UP", () -> setSparsity(
@@ -284,6 +321,8 @@ public final class MainWindow extends BorderPane {
             layers.run();
             exploreView = new ExploreView(vm.explore());
             exploreSlot.getChildren().setAll(exploreView);
+            teachView = new dev.sparsimony.app.teach.TeachView(vm.teach());
+            teachSlot.getChildren().setAll(teachView);
             QualityCurveChart curve = new QualityCurveChart(vm.sweep(), vm.prune().computedSparsityProperty()
                     .multiply(100), vm.prune().accuracyProperty());
             curve.getStyleClass().add("card");
@@ -308,7 +347,8 @@ public final class MainWindow extends BorderPane {
                 Ctrl+Shift+O      Open model folder
                 Ctrl+D            Open validation data
                 Ctrl+S            Save the design point (JSON for the CLI)
-                Ctrl+Z / Ctrl+Shift+Z   Undo / redo sparsity change
+                Ctrl+E            Export the design point (hls4ml, ONNX, model folder, report)
+                Ctrl+Z / Ctrl+Shift+Z   Undo / redo any setting change
                 Ctrl+Up / Ctrl+Down     Sparsity ±5 %
                 Ctrl+0            Reset sparsity to 0 %
                 Ctrl+L            Focus the sparsity slider (then ← → for ±1 %)
@@ -336,6 +376,10 @@ public final class MainWindow extends BorderPane {
 
     public LayerDetailView detailView() {
         return detailView;
+    }
+
+    public dev.sparsimony.app.teach.TeachView teachView() {
+        return teachView;
     }
 
     public ExploreView exploreView() {

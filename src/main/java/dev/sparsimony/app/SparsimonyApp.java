@@ -68,6 +68,12 @@ public class SparsimonyApp extends Application {
         if (args.space() != null) {
             startSpaceOnceOpen(args);
         }
+        vm.startAutosave();
+        if (args.model() == null && args.space() == null && MainViewModel.recoveryAvailable()) {
+            if (vm.offerRecovery()) {
+                return; // the last session did not end cleanly and is being recovered (it opens its own model)
+            }
+        }
         Path initial = args.model() != null ? args.model() : initialModel(List.of());
         if (initial != null) {
             vm.openModel(initial);
@@ -79,7 +85,7 @@ public class SparsimonyApp extends Application {
     /** Builds the main window in {@code stage} (not shown); tests use it with their own engine. */
     MainWindow createWindow(Stage stage, EngineGateway engine, RecentFiles recent, boolean deferCharts) {
         FxDialogService dialogs = new FxDialogService(stage);
-        vm = new MainViewModel(engine, dialogs, recent);
+        vm = new MainViewModel(engine, dialogs, recent, RecentFiles.userPreferences("recent-session."));
         MainWindow window = new MainWindow(vm, deferCharts);
         stage.setScene(scene(window));
         stage.titleProperty().unbind();

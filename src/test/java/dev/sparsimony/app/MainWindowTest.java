@@ -181,4 +181,48 @@ class MainWindowTest {
         assertEquals("", onFx(() -> settings.paramsProperty().get()));
         assertFalse(onFx(() -> window.prunePanel().slider().isDisabled()));
     }
+
+    @Test
+    void undoAndRedoCoverEverySettingKind(FxRobot robot) throws Exception {
+        waitForModel();
+        waitUntil(() -> vm.hardware().estimateProperty().get() != null && window.layerSettings() != null
+                && !window.layerSettings().rows().isEmpty());
+        var settings = vm.prune().settings();
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        onFx(() -> settings.granularityProperty().set("rows"));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        onFx(() -> {
+            vm.prune().sparsityPercentProperty().set(40);
+            vm.prune().settle();
+        });
+        onFx(() -> settings.weightBitsProperty().set(8));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        onFx(() -> vm.hardware().reuseFactorProperty().set(4));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        onFx(() -> window.layerSettings().edit("fc1", "exempt", "true"));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(onFx(() -> settings.layersProperty().get().containsKey("fc1")));
+
+        robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+        waitUntil(() -> settings.layersProperty().get().isEmpty());
+        assertEquals(4, onFx(() -> vm.hardware().reuseFactorProperty().get()).intValue());
+        robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+        waitUntil(() -> vm.hardware().reuseFactorProperty().get() == 1);
+        assertEquals(8, onFx(() -> settings.weightBitsProperty().get()).intValue());
+        robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+        waitUntil(() -> settings.weightBitsProperty().get() == 0);
+        assertEquals(40.0, onFx(() -> vm.prune().sparsityPercentProperty().get()), 1e-9);
+        robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+        waitUntil(() -> vm.prune().sparsityPercentProperty().get() == 0);
+        assertEquals("rows", onFx(() -> settings.granularityProperty().get()));
+        robot.press(KeyCode.CONTROL).type(KeyCode.Z).release(KeyCode.CONTROL);
+        waitUntil(() -> "unstructured".equals(settings.granularityProperty().get()));
+        // redo walks forward again, and a redone change is evaluated
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.Z).release(KeyCode.SHIFT, KeyCode.CONTROL);
+        waitUntil(() -> "rows".equals(settings.granularityProperty().get()));
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.Z).release(KeyCode.SHIFT, KeyCode.CONTROL);
+        waitUntil(() -> vm.prune().sparsityPercentProperty().get() == 40 && !vm.prune().computingProperty().get()
+                && vm.prune().designProperty().get() != null
+                && "rows".equals(vm.prune().designProperty().get().point().prune().granularity()));
+    }
 }

@@ -74,4 +74,18 @@ public final class CompressFixtures {
         java.util.Arrays.fill(a, v);
         return a;
     }
+
+    /** n samples of Gaussian features with uniformly random labels in [0, classes) (a labelled data set for tests). */
+    public static dev.sparsimony.engine.data.Dataset randomData(long seed, int n, int features, int classes) {
+        Random r = new Random(seed);
+        float[] x = new float[n * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(classes);
+        }
+        return new dev.sparsimony.engine.data.Dataset("val", Tensor.of(x, n, features), labels);
+    }
 }

@@ -21,4 +21,19 @@ public interface DialogService {
 
     /** Where to save the current design point (JSON). */
     Optional<Path> chooseDesignPointTarget(Path initialDirectory, String suggestedName);
+
+    /** A design point file to open. */
+    default Optional<Path> chooseDesignPoint(Path initialDirectory) {
+        return Optional.empty();
+    }
+
+    /** A session file to open. */
+    default Optional<Path> chooseSession(Path initialDirectory) {
+        return Optional.empty();
+    }
+
+    /** Where to save the session. */
+    default Optional<Path> chooseSessionTarget(Path initialDirectory, String suggestedName) {
+        return Optional.empty();
+    }
 }

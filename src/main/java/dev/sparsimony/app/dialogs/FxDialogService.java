@@ -106,4 +106,43 @@ public final class FxDialogService implements DialogService {
         }
         return fc;
     }
+
+    @Override
+    public Optional<Path> chooseDesignPoint(Path initialDirectory) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Open design point");
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Design points (*.json)", "*.json"));
+        if (initialDirectory != null && java.nio.file.Files.isDirectory(initialDirectory)) {
+            fc.setInitialDirectory(initialDirectory.toFile());
+        }
+        java.io.File f = fc.showOpenDialog(owner);
+        return f == null ? Optional.empty() : Optional.of(f.toPath());
+    }
+
+    @Override
+    public Optional<Path> chooseSession(Path initialDirectory) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Open session");
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Sessions (*.session.json)",
+                "*.session.json", "*.json"));
+        if (initialDirectory != null && java.nio.file.Files.isDirectory(initialDirectory)) {
+            fc.setInitialDirectory(initialDirectory.toFile());
+        }
+        java.io.File f = fc.showOpenDialog(owner);
+        return f == null ? Optional.empty() : Optional.of(f.toPath());
+    }
+
+    @Override
+    public Optional<Path> chooseSessionTarget(Path initialDirectory, String suggestedName) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Save session");
+        fc.setInitialFileName(suggestedName);
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Sessions (*.session.json)",
+                "*.session.json"));
+        if (initialDirectory != null && java.nio.file.Files.isDirectory(initialDirectory)) {
+            fc.setInitialDirectory(initialDirectory.toFile());
+        }
+        java.io.File f = fc.showSaveDialog(owner);
+        return f == null ? Optional.empty() : Optional.of(f.toPath());
+    }
 }

@@ -443,6 +443,50 @@ public final class ExploreViewModel {
         clearListeners.forEach(Runnable::run);
     }
 
+    /**
+     * Puts back a saved session's Explore tab: its set-up, its results (on the plots at once) and its selected and
+     * compared results.
+     */
+    public void restore(dev.sparsimony.engine.explore.Session.SpaceSetup setup, List<PointResult> saved,
+                        java.util.Map<String, String> view) {
+        cancel();
+        clear();
+        if (setup != null) {
+            axes.setAll(setup.axes().stream().map(a -> new AxisEntry(a.field(), a.values())).toList());
+            if (setup.strategy() != null) {
+                strategy.set(setup.strategy());
+            }
+            if (setup.evaluations() != null) {
+                evaluations.set(setup.evaluations());
+            }
+            if (setup.threads() != null) {
+                threads.set(setup.threads());
+            }
+            outDir.set(setup.outDir() == null ? null : Path.of(setup.outDir()));
+        }
+        if (!saved.isEmpty()) {
+            List<PointResult> batch = new ArrayList<>(saved);
+            results.addAll(batch);
+            for (Consumer<List<PointResult>> l : batchListeners) {
+                l.accept(batch);
+            }
+            status.set(String.format(Locale.ROOT, "%,d results of a saved session", saved.size()));
+        }
+        String sel = view.get("selected");
+        String cmp = view.get("compared");
+        for (PointResult r : saved) {
+            if (String.valueOf(r.id()).equals(sel)) {
+                selected.set(r);
+            }
+        }
+        if (cmp != null && !cmp.isBlank()) {
+            for (String id : cmp.split(",")) {
+                saved.stream().filter(r -> String.valueOf(r.id()).equals(id.trim())).findFirst()
+                        .ifPresent(this::compare);
+            }
+        }
+    }
+
     /** Selects a point (hover and click on a plot); null clears. */
     public void select(PointResult r) {
         selected.set(r);

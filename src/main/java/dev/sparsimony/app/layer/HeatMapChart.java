@@ -38,6 +38,20 @@ public final class HeatMapChart extends VBox {
             "#e3e8ef", "#f1e4d8", "#e0ece4", "#ece2ee", "#f3efd6", "#dde9f0",
             "#1e3a5f", "#9a4a1c", "#2f6b45", "#6a3d7a", "#8a7420", "#2c6f8f");
 
+    /**
+     * {@code g} squeezed into the upper part of the scale, with white below {@code fraction}: a value there (e.g.
+     * the gap between the k x k tiles of a convolution kernel) is drawn as background.
+     */
+    public static ColorGradient withBackground(ColorGradient g, double fraction) {
+        java.util.List<Stop> stops = new java.util.ArrayList<>();
+        stops.add(new Stop(0, Color.WHITE));
+        stops.add(new Stop(fraction - 1e-6, Color.WHITE));
+        for (Stop st : g.getStops()) {
+            stops.add(new Stop(fraction + st.getOffset() * (1 - fraction), st.getColor()));
+        }
+        return new ColorGradient(g + "+background", stops);
+    }
+
     private static ColorGradient discrete(String name, String... colours) {
         java.util.List<Stop> stops = new java.util.ArrayList<>();
         for (int i = 0; i < colours.length; i++) {

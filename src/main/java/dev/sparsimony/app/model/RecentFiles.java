@@ -10,16 +10,22 @@ import javafx.collections.ObservableList;
 /** Most recently opened models, newest first, kept in user preferences (or in memory when none are given). */
 public final class RecentFiles {
     private static final int MAX = 8;
-    private static final String KEY = "recent.";
+    private final String key;
     private final Preferences prefs;
     private final ObservableList<Path> items = FXCollections.observableArrayList();
 
     /** @param prefs where to persist the list, or null to keep it in memory only (tests) */
     public RecentFiles(Preferences prefs) {
+        this(prefs, "recent.");
+    }
+
+    /** @param key prefix of this list's entries (models "recent.", sessions "recent-session.") */
+    public RecentFiles(Preferences prefs, String key) {
         this.prefs = prefs;
+        this.key = key;
         if (prefs != null) {
             for (int i = 0; i < MAX; i++) {
-                String s = prefs.get(KEY + i, null);
+                String s = prefs.get(key + i, null);
                 if (s != null && !s.isBlank()) {
                     items.add(Path.of(s));
                 }
@@ -28,10 +34,14 @@ public final class RecentFiles {
     }
 
     public static RecentFiles userPreferences() {
+        return userPreferences("recent.");
+    }
+
+    public static RecentFiles userPreferences(String key) {
         try {
-            return new RecentFiles(Preferences.userNodeForPackage(RecentFiles.class));
+            return new RecentFiles(Preferences.userNodeForPackage(RecentFiles.class), key);
         } catch (RuntimeException | LinkageError e) {
-            return new RecentFiles(null);
+            return new RecentFiles(null, key);
         }
     }
 
@@ -52,9 +62,9 @@ public final class RecentFiles {
             try {
                 for (int i = 0; i < MAX; i++) {
                     if (i < list.size()) {
-                        prefs.put(KEY + i, list.get(i).toString());
+                        prefs.put(key + i, list.get(i).toString());
                     } else {
-                        prefs.remove(KEY + i);
+                        prefs.remove(key + i);
                     }
                 }
             } catch (RuntimeException e) {

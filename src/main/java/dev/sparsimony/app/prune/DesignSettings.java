@@ -91,6 +91,37 @@ public final class DesignSettings {
         return !isKnapsack() && !"n-of-m".equals(granularity.get());
     }
 
+    /** Every setting and the slider at one moment: a step of undo and redo. */
+    public record Snapshot(String granularity, String params, String selection, String budgetResource,
+                           double budgetPercent, int weightBits, int weightIntegerBits, HardwareSpec hardware,
+                           Map<String, LayerSpec> layers, DesignPoint base, double sparsityPercent) {
+    }
+
+    public Snapshot snapshot(double sparsityPercent) {
+        return new Snapshot(granularity.get(), params.get(), selection.get(), budgetResource.get(),
+                budgetPercent.get(), weightBits.get(), weightIntegerBits.get(), hardware.get(), layers.get(),
+                base.get(), sparsityPercent);
+    }
+
+    /** Puts every setting back as it was in {@code s} (the slider is the caller's). */
+    public void restore(Snapshot s) {
+        applying = true;
+        try {
+            base.set(s.base());
+            granularity.set(s.granularity());
+            params.set(s.params());
+            selection.set(s.selection());
+            budgetResource.set(s.budgetResource());
+            budgetPercent.set(s.budgetPercent());
+            weightIntegerBits.set(s.weightIntegerBits());
+            weightBits.set(s.weightBits());
+            hardware.set(s.hardware());
+            layers.set(s.layers());
+        } finally {
+            applying = false;
+        }
+    }
+
     /** Granularity ids of the engine's registry, "unstructured" first, the rest alphabetically. */
     public static List<String> granularities() {
         List<String> ids = new ArrayList<>(Granularities.ids());

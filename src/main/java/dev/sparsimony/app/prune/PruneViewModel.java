@@ -49,17 +49,20 @@ public final class PruneViewModel {
     private final ReadOnlyDoubleWrapper appliedSparsity = new ReadOnlyDoubleWrapper(this, "appliedSparsity", 0);
     private final ReadOnlyStringWrapper accuracyText = new ReadOnlyStringWrapper(this, "accuracyText", "–");
     private final ReadOnlyStringWrapper deltaText = new ReadOnlyStringWrapper(this, "deltaText", "");
-    private final SparsityHistory history = new SparsityHistory();
+    private final DesignSettings settings = new DesignSettings();
+    /** Undo/redo of every configuration change: the design settings, the per-layer and hardware settings, the slider. */
+    private final EditHistory<DesignSettings.Snapshot> history = new EditHistory<>(settings.snapshot(0));
+    /** True while a history step is being put back (its changes are not new steps). */
+    private boolean restoring;
+    private boolean recordPending;
     private final ReadOnlyObjectWrapper<DesignResult> design = new ReadOnlyObjectWrapper<>(this, "design");
     private final ReadOnlyObjectWrapper<Map<String, StructureMap>> structures =
             new ReadOnlyObjectWrapper<>(this, "structures", Map.of());
     private final ReadOnlyStringWrapper designError = new ReadOnlyStringWrapper(this, "designError", "");
-    private final DesignSettings settings = new DesignSettings();
     private final Consumer<String> errors;
     private boolean resetting;
     // worker thread only: one evaluator per opened model and data (it compiles the model once)
-    private DesignPointEvaluator evaluator;
-    private ModelSession evaluatorSession;
+    private final dev.sparsimony.app.model.SessionEvaluator evaluator;
 
     /**
      * @param session the opened model (read only here)
@@ -70,6 +73,8 @@ public final class PruneViewModel {
         this.engine = engine;
         this.session = session;
         this.errors = errors;
+        this.evaluator = new dev.sparsimony.app.model.SessionEvaluator(
+                ms -> engine.designEvaluator(ms.model(), ms.data()));
         sparsityPercent.addListener((obs, o, n) -> {
             if (!resetting) {
                 schedule(n.doubleValue() / 100.0);
@@ -77,7 +82,10 @@ public final class PruneViewModel {
         });
         session.addListener((obs, o, n) -> reset(n));
         for (javafx.beans.Observable ob : settings.all()) {
-            ob.addListener(x -> schedule(sparsityPercent.get() / 100.0));
+            ob.addListener(x -> {
+                schedule(sparsityPercent.get() / 100.0);
+                recordLater();
+            });
         }
     }
 
@@ -89,7 +97,7 @@ public final class PruneViewModel {
         } finally {
             resetting = false;
         }
-        history.reset(0);
+        history.reset(settings.snapshot(0));
         pruned.set(s == null ? null : s.model());
         computedSparsity.set(0);
         design.set(null);
@@ -138,15 +146,8 @@ public final class PruneViewModel {
 
     /** Any design point through the engine's evaluator. Worker thread. */
     private Result designPoint(LatestOnlyRunner.Job job, ModelSession s, double sparsity, DesignPoint point) {
-        if (evaluatorSession != s) {
-            if (evaluator != null) {
-                evaluator.close();
-            }
-            evaluator = engine.designEvaluator(s.model(), s.data());
-            evaluatorSession = s;
-        }
         job.progress(-1, "evaluating design point");
-        DesignPointEvaluator.Compressed c = evaluator.evaluateWithModel(point);
+        DesignPointEvaluator.Compressed c = evaluator.of(s).evaluateWithModel(point);
         Map<String, StructureMap> maps = job.cancelled() ? Map.of() : engine.structures(s.model(), point);
         return new Result(s, sparsity, c.model(), c.result().quality(), c.result(), maps);
     }
@@ -188,21 +189,43 @@ public final class PruneViewModel {
 
     /** The user finished a change (slider released, key press): one undo step. */
     public void settle() {
-        history.settle(sparsityPercent.get());
+        if (!restoring) {
+            history.settle(settings.snapshot(sparsityPercent.get()));
+        }
+    }
+
+    /** A settings change becomes one step once the changes of this pulse are in (an applied point sets many). */
+    private void recordLater() {
+        if (restoring || recordPending) {
+            return;
+        }
+        recordPending = true;
+        javafx.application.Platform.runLater(() -> {
+            recordPending = false;
+            settle();
+        });
     }
 
     public void undo() {
-        double v = history.undo();
-        if (!Double.isNaN(v)) {
-            sparsityPercent.set(v);
-        }
+        restore(history.undo());
     }
 
     public void redo() {
-        double v = history.redo();
-        if (!Double.isNaN(v)) {
-            sparsityPercent.set(v);
+        restore(history.redo());
+    }
+
+    private void restore(DesignSettings.Snapshot s) {
+        if (s == null) {
+            return;
         }
+        restoring = true;
+        try {
+            settings.restore(s);
+            sparsityPercent.set(s.sparsityPercent());
+        } finally {
+            restoring = false;
+        }
+        schedule(sparsityPercent.get() / 100.0);
     }
 
     /**

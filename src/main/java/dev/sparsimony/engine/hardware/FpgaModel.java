@@ -32,6 +32,13 @@ public final class FpgaModel {
         List<LayerEstimate> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int levelsPerCycle = levelsPerCycle(clock, p);
+        if (0.8 * 1000.0 / clock < p.adderDelayNs()) {
+            // not even one adder fits in a period: timing closure is impossible, and the cycle counts below are not
+            // a latency any build would reach
+            notes.add(String.format(java.util.Locale.ROOT, "%.0f MHz is too fast for %s: one adder stage (%.1f ns) does"
+                    + " not fit in the %.2f ns period; latency figures assume it does", clock, device.name(),
+                    p.adderDelayNs(), 1000.0 / clock));
+        }
         Map<String, Layout> layoutOf = new HashMap<>();
         for (Node node : model.nodes()) {
             Layout layout = layoutOf(node, layoutOf);

@@ -22,7 +22,37 @@ public final class Granularities {
         public Registration {
             params = List.copyOf(params);
         }
+
+        /** A short plain-language explanation for newcomers (the teaching view), with the work it comes from. */
+        public String explanation() {
+            return EXPLANATIONS.getOrDefault(id, description);
+        }
     }
+
+    /** Plain-language explanations of the built-in granularities, each with its source. */
+    private static final Map<String, String> EXPLANATIONS = Map.of(
+            "unstructured", "Any single weight may go: the finest choice, best accuracy at a sparsity, but the"
+                    + " hardware must skip zeros one by one. Han et al., \"Learning both Weights and Connections for"
+                    + " Efficient Neural Networks\", NeurIPS 2015.",
+            "n-of-m", "In every group of M consecutive weights of an output, N are kept (sparsity 1 - N/M): regular"
+                    + " enough for sparse tensor cores. Mishra et al., \"Accelerating Sparse Deep Neural Networks\","
+                    + " 2021 (NVIDIA 2:4).",
+            "block", "Whole rectangular blocks of the weight matrix go together, so a pruned block is one skipped"
+                    + " tile of work. Narang et al., \"Block-Sparse Recurrent Neural Networks\", 2017.",
+            "darb", "Each row is cut into as many equal blocks as it keeps weights and one weight per block stays:"
+                    + " density adapts per row, the decoder stays regular. Ren et al., \"DARB\", AAAI 2020.",
+            "rows", "A whole row: every weight that reads one input. Removing it removes that input from the layer.",
+            "columns", "A whole column: every weight of one output (a neuron). Removing it shrinks the layer."
+                    + " Li et al., \"Pruning Filters for Efficient ConvNets\", ICLR 2017.",
+            "filters", "A whole convolution filter (one output channel): the layer gets narrower. Li et al.,"
+                    + " \"Pruning Filters for Efficient ConvNets\", ICLR 2017.",
+            "channels", "Every weight that reads one input channel: the previous layer's channel becomes useless."
+                    + " He et al., \"Channel Pruning for Accelerating Very Deep Neural Networks\", ICCV 2017.",
+            "dsp-pattern", "The RF weights one DSP multiplies in turn in hls4ml's Resource strategy: pruning all of"
+                    + " them frees that DSP. Ramhorst et al., \"FPGA Resource-aware Structured Pruning for Real-Time"
+                    + " Neural Networks\", 2023.",
+            "bram-block", "The weights packed side by side in one block-RAM word (36 bits wide): pruning the whole"
+                    + " word group frees its memory column. Ramhorst et al., 2023 (hls4ml's BRAM-aware objective).");
 
     /** Copy-on-write: sweep workers read it on every point without taking a lock. */
     private static volatile Map<String, Registration> registry = Map.of();

@@ -1,10 +1,8 @@
 package dev.sparsimony.engine.explore;
 
 import dev.sparsimony.engine.CompressFixtures;
-import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
-import dev.sparsimony.engine.model.Tensor;
 import dev.sparsimony.engine.quantize.QuantizerSpec;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.statistics.Histogram;
@@ -18,7 +16,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,17 +31,7 @@ class BudgetPropertyTest {
     @BeforeContainer
     static void setUp() {
         mlp = CompressFixtures.mlp(21, 16, 32, 24, 5);
-        Random r = new Random(3);
-        int n = 40;
-        float[] x = new float[n * 16];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(5);
-        }
-        ev = new DesignPointEvaluator(mlp, new Dataset("val", Tensor.of(x, n, 16), labels));
+        ev = new DesignPointEvaluator(mlp, CompressFixtures.randomData(3, 40, 16, 5));
     }
 
     @AfterContainer

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,17 +37,7 @@ class DesignPointEvaluatorTest {
     @BeforeAll
     static void setUp() {
         mlp = CompressFixtures.mlp(11, 16, 64, 32, 32, 5);
-        Random r = new Random(5);
-        int n = 300;
-        float[] x = new float[n * 16];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(5);
-        }
-        data = new Dataset("val", Tensor.of(x, n, 16), labels);
+        data = CompressFixtures.randomData(5, 300, 16, 5);
         ev = new DesignPointEvaluator(mlp, data, 128); // several batches incl. a partial one
     }
 

@@ -6,7 +6,6 @@ import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
-import dev.sparsimony.engine.model.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -43,17 +41,7 @@ class SweepTest {
     @BeforeAll
     static void setUp() {
         mlp = CompressFixtures.mlp(7, 16, 32, 16, 5);
-        Random r = new Random(9);
-        int n = 400;
-        float[] x = new float[n * 16];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(5);
-        }
-        data = new Dataset("val", Tensor.of(x, n, 16), labels);
+        data = CompressFixtures.randomData(9, 400, 16, 5);
     }
 
     static SearchSpace space(String extraAxis) {

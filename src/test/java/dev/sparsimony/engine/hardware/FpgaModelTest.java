@@ -240,4 +240,17 @@ class FpgaModelTest {
         assertEquals(12, e.latencyCycles());
         assertEquals(8, e.intervalCycles());
     }
+
+    @Test
+    void aClockNoFabricReachesIsSaid() {
+        Model m = TestModels.singleDense(TestModels.filled(N_IN * N_OUT, TestModels.HARD), N_IN, N_OUT);
+        Device z7 = DeviceCatalogue.builtIn().get("xc7z020");
+        FpgaEstimate fast = FpgaModel.estimate(m, HardwareConfig.of(FixedPoint.of(16, 6), 1, Strategy.LATENCY,
+                IoType.PARALLEL, 1500), z7);
+        assertTrue(fast.notes().stream().anyMatch(n -> n.startsWith("1500 MHz is too fast for xc7z020")),
+                fast.notes().toString());
+        FpgaEstimate fine = FpgaModel.estimate(m, HardwareConfig.of(FixedPoint.of(16, 6), 1, Strategy.LATENCY,
+                IoType.PARALLEL, 200), z7);
+        assertFalse(fine.notes().stream().anyMatch(n -> n.contains("too fast")), fine.notes().toString());
+    }
 }

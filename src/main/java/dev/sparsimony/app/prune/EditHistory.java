@@ -6,31 +6,41 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 
 /**
- * Undo/redo of settled sparsity values (a drag of the slider is one step, not one step per pixel).
+ * Undo/redo of settled states (a drag of the slider is one step, not one step per pixel; a change of any design
+ * setting is one step). States are compared with equals: recording the current state again is not a step.
  * JavaFX thread only.
  */
-public final class SparsityHistory {
-    private final Deque<Double> undo = new ArrayDeque<>();
-    private final Deque<Double> redo = new ArrayDeque<>();
+public final class EditHistory<T> {
+    /** Steps kept (the oldest are forgotten). */
+    static final int LIMIT = 200;
+    private final Deque<T> undo = new ArrayDeque<>();
+    private final Deque<T> redo = new ArrayDeque<>();
     private final ReadOnlyBooleanWrapper canUndo = new ReadOnlyBooleanWrapper(this, "canUndo");
     private final ReadOnlyBooleanWrapper canRedo = new ReadOnlyBooleanWrapper(this, "canRedo");
-    private double settled;
+    private T settled;
 
-    /** Records {@code value} as the new settled value if it differs from the last one. */
-    public void settle(double value) {
-        if (value == settled) {
+    public EditHistory(T initial) {
+        settled = initial;
+    }
+
+    /** Records {@code value} as the new settled state if it differs from the last one. */
+    public void settle(T value) {
+        if (java.util.Objects.equals(value, settled)) {
             return;
         }
         undo.push(settled);
+        while (undo.size() > LIMIT) {
+            undo.removeLast();
+        }
         redo.clear();
         settled = value;
         update();
     }
 
-    /** The value to go back to, or NaN when there is nothing to undo. */
-    public double undo() {
+    /** The state to go back to, or null when there is nothing to undo. */
+    public T undo() {
         if (undo.isEmpty()) {
-            return Double.NaN;
+            return null;
         }
         redo.push(settled);
         settled = undo.pop();
@@ -38,9 +48,9 @@ public final class SparsityHistory {
         return settled;
     }
 
-    public double redo() {
+    public T redo() {
         if (redo.isEmpty()) {
-            return Double.NaN;
+            return null;
         }
         undo.push(settled);
         settled = redo.pop();
@@ -48,15 +58,15 @@ public final class SparsityHistory {
         return settled;
     }
 
-    /** Forgets everything; {@code value} becomes the settled value (a newly opened model). */
-    public void reset(double value) {
+    /** Forgets everything; {@code value} becomes the settled state (a newly opened model). */
+    public void reset(T value) {
         undo.clear();
         redo.clear();
         settled = value;
         update();
     }
 
-    public double settled() {
+    public T settled() {
         return settled;
     }
 
