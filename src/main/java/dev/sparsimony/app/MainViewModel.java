@@ -214,6 +214,31 @@ public final class MainViewModel {
         }, p -> status.set("Saved design point " + p.getFileName()), "Cannot save " + target.getFileName());
     }
 
+    /**
+     * Exports the current design point into a folder the user picks: the hls4ml configuration with its ONNX model
+     * and convert.py, the ONNX model, the project folder with masks and, with data, the report (engine.export).
+     */
+    public void chooseAndExport() {
+        ModelSession s = session.get();
+        DesignPoint point;
+        try {
+            point = prune.currentDesignPoint();
+        } catch (ModelException e) {
+            dialogs.showError("Cannot export the design point", e.getMessage());
+            return;
+        }
+        if (s == null) {
+            return;
+        }
+        dialogs.chooseModelFolder(initialDirectory()).ifPresent(dir -> runIo("Exporting to " + dir + "…", () -> {
+            var job = dev.sparsimony.engine.export.Export.prepare(s.model(), s.data(), point,
+                    dev.sparsimony.engine.export.Export.provenance(s.source(), s.dataSource()), null);
+            List<String> formats = s.data() == null ? List.of("hls4ml", "onnx", "native")
+                    : dev.sparsimony.engine.export.Export.formats("all");
+            return dev.sparsimony.engine.export.Export.write(job, formats, dir);
+        }, files -> status.set("Exported " + files.size() + " files to " + dir), "Cannot export"));
+    }
+
     public void chooseAndOpenData() {
         dialogs.chooseData(initialDirectory()).ifPresent(this::openData);
     }

@@ -162,10 +162,12 @@ public final class MainWindow extends BorderPane {
         };
         vm.recentSessions().items().addListener((ListChangeListener<Path>) c -> fillSessions.run());
         fillSessions.run();
+        MenuItem export = item("_Export…", "Shortcut+E", vm::chooseAndExport);
+        export.disableProperty().bind(vm.sessionProperty().isNull());
         MenuItem demo = item("Open Built-in _Demo", null, vm::openDemo);
         MenuItem quit = item("_Quit", "Shortcut+Q", Platform::exit);
         Menu file = new Menu("_File", null, open, openFolder, openData, recent, new SeparatorMenuItem(), openPoint, save,
-                new SeparatorMenuItem(), openSession, saveSession, recentSessions,
+                export, new SeparatorMenuItem(), openSession, saveSession, recentSessions,
                 new SeparatorMenuItem(), demo,
                 new SeparatorMenuItem(), quit);
 
@@ -345,6 +347,7 @@ public final class MainWindow extends BorderPane {
                 Ctrl+Shift+O      Open model folder
                 Ctrl+D            Open validation data
                 Ctrl+S            Save the design point (JSON for the CLI)
+                Ctrl+E            Export the design point (hls4ml, ONNX, model folder, report)
                 Ctrl+Z / Ctrl+Shift+Z   Undo / redo any setting change
                 Ctrl+Up / Ctrl+Down     Sparsity ±5 %
                 Ctrl+0            Reset sparsity to 0 %

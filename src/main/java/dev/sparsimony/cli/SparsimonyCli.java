@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             CalibrateCommand.class,
             ExploreCommand.class,
+            ExportCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

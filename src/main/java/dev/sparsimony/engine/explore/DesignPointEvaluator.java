@@ -209,6 +209,26 @@ public final class DesignPointEvaluator implements AutoCloseable {
         return build(point, apply(point));
     }
 
+    /**
+     * The pruning masks of a point by prunable layer (true = kept): the weights pruning left non-zero, taken before
+     * quantization, so a kept weight that quantizes to zero still counts as kept. For exports (masks.npz).
+     */
+    public Map<String, boolean[]> masks(DesignPoint point) {
+        DesignPoint c = point.canonical();
+        Prepared pr = prepare(c.depthShrink());
+        pr.captureMasks = true;
+        try {
+            apply(c);
+        } finally {
+            pr.captureMasks = false;
+        }
+        Map<String, boolean[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < pr.layers.size(); i++) {
+            out.put(pr.layers.get(i).name(), pr.masks[i]);
+        }
+        return out;
+    }
+
     /** Checks every field of a point against the model; throws ModelException naming the bad field. */
     public void validate(DesignPoint point) {
         DesignPoint c = point.canonical();
@@ -252,6 +272,9 @@ public final class DesignPointEvaluator implements AutoCloseable {
         final Map<String, QuantizeOutput> transforms = new HashMap<>();
         final java.util.Set<Object> validated = new java.util.HashSet<>();
         Resolved last;
+        /** When set, {@link #quantize} records which weights pruning kept (for {@link #masks}). */
+        boolean captureMasks;
+        boolean[][] masks;
     }
 
     private Prepared prepare(List<String> shrink) {
@@ -539,7 +562,17 @@ public final class DesignPointEvaluator implements AutoCloseable {
 
     /** Weight and bias quantization of the (pruned) scratch kernels, in place. */
     private static void quantize(Prepared pr, Resolved rv) {
+        if (pr.captureMasks) {
+            pr.masks = new boolean[pr.layers.size()][];
+        }
         for (int i = 0; i < pr.layers.size(); i++) {
+            if (pr.captureMasks) {
+                boolean[] keep = new boolean[pr.kernel[i].length];
+                for (int k = 0; k < keep.length; k++) {
+                    keep[k] = pr.kernel[i][k] != 0f;
+                }
+                pr.masks[i] = keep;
+            }
             if (rv.wq()[i] != null) {
                 rv.wq()[i].quantize(pr.kernel[i]);
             }

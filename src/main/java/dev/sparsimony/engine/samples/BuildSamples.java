@@ -249,11 +249,6 @@ public final class BuildSamples {
     }
 
     private static void writeText(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ModelException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        dev.sparsimony.engine.io.AtomicFiles.write(file, text);
     }
 }

@@ -611,9 +611,13 @@ public final class Hls4mlConfig {
             }
         }
 
-        /** The model layer an hls4ml-inserted name belongs to: {@code <dense>_linear}, {@code <layer>_input}. */
+        /**
+         * The model layer an hls4ml-inserted name belongs to: {@code <dense>_linear}, {@code <layer>_input}, and
+         * {@code <layer>_bias_add}, the bias Add of a MatMul/Conv read from ONNX (hls4ml keeps it a layer of its
+         * own; the fused layer here takes its output type from the host entry, which Sparsimony writes the same).
+         */
         private String inserted(String name, Map<String, String> known) {
-            for (String suffix : List.of("_linear", "_input")) {
+            for (String suffix : List.of("_linear", "_input", "_bias_add")) {
                 if (name.endsWith(suffix)) {
                     String host = name.substring(0, name.length() - suffix.length());
                     if (known.containsKey(host)) {

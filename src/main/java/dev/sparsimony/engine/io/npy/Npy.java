@@ -383,11 +383,7 @@ public final class Npy {
 
     /** Writes the array in C order with the smallest format version that holds its header (1.0, else 2.0). */
     public static void write(Path path, NpyArray a) {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16)) {
-            write(out, a, false);
-        } catch (IOException e) {
-            throw new ModelException("cannot write " + path + ": " + e.getMessage(), e);
-        }
+        dev.sparsimony.engine.io.AtomicFiles.write(path, out -> write(out, a, false)); // whole or not at all
     }
 
     public static void write(OutputStream out, NpyArray a) throws IOException {

@@ -89,36 +89,21 @@ public final class Npz {
      * archive is written to a temporary file first and moved into place, so readers never see a partial file.
      */
     public static void write(Path path, Map<String, NpyArray> arrays) {
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-            try (OutputStream fo = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                 ZipOutputStream zip = new ZipOutputStream(fo)) {
-                zip.setLevel(Deflater.BEST_SPEED);
-                for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
-                    ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-                    entry.setTime(FIXED_ENTRY_TIME); // same bytes on every write: reproducible files
-                    zip.putNextEntry(entry);
-                    Npy.write(new NonClosing(zip), e.getValue());
-                    zip.closeEntry();
-                }
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new ModelException("cannot write " + path + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort clean-up of the temporary file
-                }
-            }
+        dev.sparsimony.engine.io.AtomicFiles.write(path, out -> write(out, arrays));
+    }
+
+    /** The archive of {@link #write(Path, Map)} written to a stream (left open). */
+    public static void write(OutputStream out, Map<String, NpyArray> arrays) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(new NonClosing(out));
+        zip.setLevel(Deflater.BEST_SPEED);
+        for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+            ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+            entry.setTime(FIXED_ENTRY_TIME); // same bytes on every write: reproducible files
+            zip.putNextEntry(entry);
+            Npy.write(new NonClosing(zip), e.getValue());
+            zip.closeEntry();
         }
+        zip.finish();
     }
 
     private static final class NonClosing extends java.io.FilterOutputStream {

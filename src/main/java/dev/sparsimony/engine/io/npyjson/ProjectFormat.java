@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparsimony.engine.io.AtomicFiles;
 import dev.sparsimony.engine.io.npy.Npy;
 import dev.sparsimony.engine.io.npy.NpyArray;
 import dev.sparsimony.engine.model.Model;
@@ -19,11 +20,9 @@ import dev.sparsimony.engine.model.ValueInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -59,19 +58,106 @@ public final class ProjectFormat {
     // ------------------------------------------------------------------ writing
 
     /**
-     * Writes the model into {@code dir} (created if needed): all tensors first, then the manifest through a
-     * temporary file moved into place, so a failure never leaves a manifest naming missing tensors. When the
-     * directory already holds a model, the new tensors get names its manifest does not use, so a failed save
-     * leaves the old model whole; the old tensor files are deleted once the new manifest is in place.
+     * Writes the model into {@code dir} (created if needed), every tensor as {@code <node>_<weight>.npy} and the
+     * manifest last, each file whole (temporary file, then rename; {@link AtomicFiles}). Writing over a model that
+     * is already there replaces it cleanly: a tensor whose file already holds the same bytes is not touched, so
+     * rewriting the same model changes nothing; tensor files the new model does not use are deleted. A tensor that
+     * changes under a name the old manifest uses is first written under a spare name that a first manifest points
+     * to, then copied to its own name before the final manifest; so at every moment {@code model.json} names a
+     * complete model (the old one until the first manifest is in place), even if the write stops part-way.
      */
     public static void write(Model model, Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new ModelException("cannot write the model into " + dir + ": it is a file, not a folder");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new ModelException("cannot create model directory " + dir + ": " + e.getMessage(), e);
+            throw new ModelException("cannot create model directory " + dir + ": " + AtomicFiles.describe(e), e);
         }
-        Set<String> oldFiles = referencedFiles(dir.resolve(MANIFEST));
+        Path manifest = dir.resolve(MANIFEST);
+        Set<String> oldFiles = referencedFiles(manifest);
+        Set<String> oldLower = new HashSet<>();
+        oldFiles.forEach(f -> oldLower.add(f.toLowerCase(Locale.ROOT)));
 
+        // every tensor under its own name, unique ignoring case among the new model's files
+        Set<String> usedLower = new HashSet<>();
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        Map<Node, Map<String, String>> fileOf = new LinkedHashMap<>();
+        for (Node n : model.nodes()) {
+            Map<String, String> files = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : n.op().weights().entrySet()) {
+                String file = uniqueFileName(n.name(), e.getKey(), usedLower);
+                files.put(e.getKey(), file);
+                bytes.put(file, npyBytes(e.getValue()));
+            }
+            fileOf.put(n, files);
+        }
+        // tensors the old model does not use are written at once; changed tensors the old model uses go to spare names
+        Map<String, String> spare = new LinkedHashMap<>();
+        Set<String> taken = new HashSet<>(usedLower);
+        taken.addAll(oldLower);
+        for (Map.Entry<String, byte[]> e : bytes.entrySet()) {
+            String file = e.getKey();
+            Path p = dir.resolve(file);
+            if (!oldLower.contains(file.toLowerCase(Locale.ROOT))) {
+                AtomicFiles.write(p, e.getValue());
+            } else if (!sameBytes(p, e.getValue())) {
+                String base = file.substring(0, file.length() - ".npy".length()) + "_next";
+                String s = base + ".npy";
+                for (int k = 2; !taken.add(s.toLowerCase(Locale.ROOT)); k++) {
+                    s = base + k + ".npy";
+                }
+                spare.put(file, s);
+                AtomicFiles.write(dir.resolve(s), e.getValue());
+            }
+        }
+        if (!spare.isEmpty()) {
+            AtomicFiles.write(manifest, manifestBytes(model, fileOf, spare));
+            for (Map.Entry<String, String> e : spare.entrySet()) {
+                AtomicFiles.write(dir.resolve(e.getKey()), bytes.get(e.getKey()));
+            }
+        }
+        AtomicFiles.write(manifest, manifestBytes(model, fileOf, Map.of()));
+        Set<String> stale = new HashSet<>(oldFiles);
+        stale.addAll(spare.values());
+        for (String f : stale) {
+            if (bytes.containsKey(f) || !f.endsWith(".npy")) {
+                continue;
+            }
+            try {
+                Path p = dir.resolve(f).normalize();
+                if (p.startsWith(dir.normalize())) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException ignored) {
+                // a stale tensor file left behind is harmless: no manifest names it
+            }
+        }
+    }
+
+    private static byte[] npyBytes(Tensor t) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128 + 4 * t.size());
+        try {
+            Npy.write(out, NpyArray.ofFloats(t));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array stream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean sameBytes(Path p, byte[] expected) {
+        try {
+            return Files.isRegularFile(p) && Files.size(p) == expected.length
+                    && java.util.Arrays.equals(Files.readAllBytes(p), expected);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The manifest, each tensor under its file name or, where {@code renamed} says so, under another. */
+    private static byte[] manifestBytes(Model model, Map<Node, Map<String, String>> fileOf,
+                                        Map<String, String> renamed) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT_NAME);
         root.put("formatVersion", FORMAT_VERSION);
@@ -86,11 +172,8 @@ public final class ProjectFormat {
             }
         }
         ArrayNode nodes = root.putArray("nodes");
-        // names the old manifest uses are taken: the old model stays intact until the new manifest replaces it
-        Set<String> usedFiles = new HashSet<>();
-        oldFiles.forEach(f -> usedFiles.add(f.toLowerCase(Locale.ROOT)));
-        Set<String> newFiles = new HashSet<>();
-        for (Node n : model.nodes()) {
+        for (Map.Entry<Node, Map<String, String>> e : fileOf.entrySet()) {
+            Node n = e.getKey();
             ObjectNode o = nodes.addObject();
             o.put("name", n.name());
             o.put("op", OpCodec.typeName(n.op()));
@@ -98,47 +181,16 @@ public final class ProjectFormat {
             n.inputs().forEach(in::add);
             o.set("attributes", OpCodec.attributes(n.op()));
             ObjectNode w = o.putObject("weights");
-            for (Map.Entry<String, Tensor> e : n.op().weights().entrySet()) {
-                String file = uniqueFileName(n.name(), e.getKey(), usedFiles);
-                Npy.write(dir.resolve(file), NpyArray.ofFloats(e.getValue()));
-                w.put(e.getKey(), file);
-                newFiles.add(file);
-            }
+            e.getValue().forEach((weight, file) -> w.put(weight, renamed.getOrDefault(file, file)));
         }
         ArrayNode outs = root.putArray("outputs");
         model.outputs().forEach(outs::add);
         ObjectNode md = root.putObject("metadata");
         model.metadata().forEach(md::put);
-
-        Path manifest = dir.resolve(MANIFEST);
-        Path tmp = dir.resolve(MANIFEST + ".tmp");
         try {
-            JSON.writeValue(tmp.toFile(), root);
-            try {
-                Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new ModelException("cannot write " + manifest + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
-        for (String f : oldFiles) {
-            if (!newFiles.contains(f)) {
-                try {
-                    Path p = dir.resolve(f).normalize();
-                    if (p.startsWith(dir.normalize()) && f.endsWith(".npy")) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (IOException ignored) {
-                    // a stale tensor file left behind is harmless
-                }
-            }
+            return JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new ModelException("cannot write the manifest of model '" + model.name() + "': " + e.getMessage(), e);
         }
     }
 

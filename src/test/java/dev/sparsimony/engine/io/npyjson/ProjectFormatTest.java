@@ -159,11 +159,11 @@ class ProjectFormatTest {
                     Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
         }
         assertSameModel(small, ProjectFormat.read(dir));
-        // saving over the same model never overwrites a tensor the current manifest names
+        // saving a changed model over it keeps the tensors' own names (through spare names and two manifests)
         Model pruned = small.withWeight("d", "kernel", Tensor.of(new float[] {0, 2, 0, 4, 0, 6}, 3, 2));
         ProjectFormat.write(pruned, dir);
         try (var s = Files.list(dir)) {
-            assertEquals(Set.of("model.json", "d_kernel_2.npy"),
+            assertEquals(Set.of("model.json", "d_kernel.npy"),
                     Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
         }
         assertSameModel(pruned, ProjectFormat.read(dir));
@@ -172,6 +172,43 @@ class ProjectFormatTest {
         try (var s = Files.list(dir)) {
             assertEquals(2, s.count());
         }
+    }
+
+    @Test
+    void rewritingTheSameModelChangesNoFile() throws IOException {
+        // what BuildSamples does to sample-models/: the same model written over itself
+        Path dir = tmp.resolve("jet");
+        Files.createDirectories(dir);
+        Path sample = Path.of("sample-models/jet-mlp");
+        Map<String, byte[]> before = new java.util.TreeMap<>();
+        try (var s = Files.list(sample)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+                before.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        Files.setLastModifiedTime(dir.resolve("fc1_kernel.npy"), java.nio.file.attribute.FileTime.fromMillis(0));
+        ProjectFormat.write(ProjectFormat.read(dir), dir);
+        Map<String, byte[]> after = new java.util.TreeMap<>();
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                after.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        assertEquals(before.keySet(), after.keySet(), "the same file names, no new and no left-over files");
+        before.forEach((k, v) -> assertTrue(java.util.Arrays.equals(v, after.get(k)), k + " changed"));
+        assertEquals(0, Files.getLastModifiedTime(dir.resolve("fc1_kernel.npy")).toMillis(),
+                "an identical tensor file is not rewritten");
+    }
+
+    @Test
+    void aFileWhereTheFolderShouldBeIsAClearError() throws IOException {
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "keep me");
+        Model small = new Model("s", List.of(new ValueInfo("x", new int[] {-1, 3})),
+                List.of(new Node("d", new Ops.Dense(seq(1, 3, 2), null), List.of("x"))), List.of("d"));
+        ModelException e = assertThrows(ModelException.class, () -> ProjectFormat.write(small, file));
+        assertEquals("cannot write the model into " + file + ": it is a file, not a folder", e.getMessage());
+        assertEquals("keep me", Files.readString(file));
     }
 
     /** A fresh directory "small" holding a two-layer model (tensor files dense_1_kernel.npy, dense_1_bias.npy). */

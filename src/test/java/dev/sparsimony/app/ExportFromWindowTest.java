@@ -1,0 +1,77 @@
+package dev.sparsimony.app;
+
+import static dev.sparsimony.app.FxTestSupport.onFx;
+import static dev.sparsimony.app.FxTestSupport.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsimony.app.dialogs.DialogService;
+import dev.sparsimony.app.model.EngineGateway;
+import dev.sparsimony.app.model.RecentFiles;
+import dev.sparsimony.engine.explore.DesignPointCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** File &gt; Export on the window's current point: the engine's export of that point into the chosen folder. */
+class ExportFromWindowTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void toolkit() throws Exception {
+        FxTestSupport.startToolkit();
+    }
+
+    @Test
+    void exportsTheCurrentPointInEveryFormat() throws Exception {
+        Path out = dir.resolve("export");
+        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DialogService dialogs = new DialogService() {
+            @Override
+            public void showError(String title, String message) {
+                errors.add(title + ": " + message);
+            }
+
+            @Override
+            public Optional<Path> chooseModel(Path initialDirectory) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Path> chooseModelFolder(Path initialDirectory) {
+                return Optional.of(out);
+            }
+
+            @Override
+            public Optional<Path> chooseData(Path initialDirectory) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Path> chooseDesignPointTarget(Path initialDirectory, String suggestedName) {
+                return Optional.empty();
+            }
+        };
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        onFx(() -> vm.prune().sparsityPercentProperty().set(40));
+        waitUntil(() -> !vm.prune().computingProperty().get()
+                && vm.prune().computedSparsityProperty().get() == 0.4);
+        String key = onFx(() -> vm.prune().currentDesignPoint().key());
+        onFx(vm::chooseAndExport);
+        waitUntil(() -> onFx(() -> vm.statusProperty().get()).startsWith("Exported ") || !errors.isEmpty());
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(key, DesignPointCodec.read(out.resolve("point.json")).key());
+        for (String f : new String[] {"hls4ml_config.yml", "convert.py", "model.json", "masks.npz",
+            "report.html"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        vm.shutdown();
+    }
+}
