@@ -101,7 +101,7 @@ public final class MainViewModel {
         this.sweep = new SweepViewModel(engine, session.getReadOnlyProperty(), prune.settings());
         this.hardware = new HardwareViewModel(engine, prune);
         this.explore = new ExploreViewModel(engine, session.getReadOnlyProperty(), this::explorationBase,
-                this::showPoint);
+                this::showPoint, this::chooseAndExport);
         this.teach = new dev.sparsimony.app.teach.TeachViewModel(engine, session.getReadOnlyProperty(),
                 this::explorationBase);
         prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
@@ -219,7 +219,6 @@ public final class MainViewModel {
      * and convert.py, the ONNX model, the project folder with masks and, with data, the report (engine.export).
      */
     public void chooseAndExport() {
-        ModelSession s = session.get();
         DesignPoint point;
         try {
             point = prune.currentDesignPoint();
@@ -227,12 +226,22 @@ public final class MainViewModel {
             dialogs.showError("Cannot export the design point", e.getMessage());
             return;
         }
-        if (s == null) {
+        chooseAndExport(point);
+    }
+
+    /**
+     * Exports a point (the current one, or one clicked on a plot) into a chosen folder: every format, the report
+     * when there is data, its plots showing the exploration's results when a sweep has run.
+     */
+    public void chooseAndExport(DesignPoint point) {
+        ModelSession s = session.get();
+        if (s == null || point == null) {
             return;
         }
-        dialogs.chooseModelFolder(initialDirectory()).ifPresent(dir -> runIo("Exporting to " + dir + "…", () -> {
+        List<dev.sparsimony.engine.explore.PointResult> sweep = List.copyOf(explore.results());
+        dialogs.chooseExportFolder(initialDirectory()).ifPresent(dir -> runIo("Exporting to " + dir + "…", () -> {
             var job = dev.sparsimony.engine.export.Export.prepare(s.model(), s.data(), point,
-                    dev.sparsimony.engine.export.Export.provenance(s.source(), s.dataSource()), null);
+                    dev.sparsimony.engine.export.Export.provenance(s.source(), s.dataSource()), null, sweep);
             List<String> formats = s.data() == null ? List.of("hls4ml", "onnx", "native")
                     : dev.sparsimony.engine.export.Export.formats("all");
             return dev.sparsimony.engine.export.Export.write(job, formats, dir);

@@ -30,7 +30,29 @@ class ExportFromWindowTest {
     void exportsTheCurrentPointInEveryFormat() throws Exception {
         Path out = dir.resolve("export");
         java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        DialogService dialogs = new DialogService() {
+        DialogService dialogs = exportingTo(out, errors);
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        onFx(() -> vm.prune().sparsityPercentProperty().set(40));
+        waitUntil(() -> !vm.prune().computingProperty().get()
+                && vm.prune().computedSparsityProperty().get() == 0.4);
+        String key = onFx(() -> vm.prune().currentDesignPoint().key());
+        onFx(() -> vm.chooseAndExport());
+        waitUntil(() -> onFx(() -> vm.statusProperty().get()).startsWith("Exported ") || !errors.isEmpty());
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(key, DesignPointCodec.read(out.resolve("point.json")).key());
+        for (String f : new String[] {"hls4ml_config.yml", "convert.py", "model.json", "masks.npz",
+            "report.html"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        vm.shutdown();
+    }
+
+    /** Dialogs that answer every export with {@code out} and record errors. */
+    private static DialogService exportingTo(Path out, java.util.List<String> errors) {
+        return new DialogService() {
             @Override
             public void showError(String title, String message) {
                 errors.add(title + ": " + message);
@@ -43,6 +65,11 @@ class ExportFromWindowTest {
 
             @Override
             public Optional<Path> chooseModelFolder(Path initialDirectory) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Path> chooseExportFolder(Path initialDirectory) {
                 return Optional.of(out);
             }
 
@@ -56,22 +83,32 @@ class ExportFromWindowTest {
                 return Optional.empty();
             }
         };
-        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+    }
+
+    /** Export on a point of the exploration (the plot's selection): that point, with the sweep in the report. */
+    @Test
+    void exportsAPointOfTheSweepWithTheSweepInTheReport() throws Exception {
+        Path out = dir.resolve("from-plot");
+        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), exportingTo(out, errors),
                 new RecentFiles(null)));
         onFx(vm::openDemo);
         waitUntil(() -> vm.sessionProperty().get() != null);
-        onFx(() -> vm.prune().sparsityPercentProperty().set(40));
-        waitUntil(() -> !vm.prune().computingProperty().get()
-                && vm.prune().computedSparsityProperty().get() == 0.4);
-        String key = onFx(() -> vm.prune().currentDesignPoint().key());
-        onFx(vm::chooseAndExport);
+        var ex = vm.explore();
+        onFx(() -> {
+            ex.axes().setAll(new dev.sparsimony.app.explore.ExploreViewModel.AxisEntry("prune.sparsity", "0.2, 0.6"),
+                    new dev.sparsimony.app.explore.ExploreViewModel.AxisEntry("hardware.reuseFactor", "1, 2"));
+            ex.start();
+        });
+        waitUntil(() -> onFx(() -> !ex.runningProperty().get() && ex.results().size() == 4));
+        var picked = onFx(() -> ex.results().get(3));
+        onFx(() -> ex.export(picked));
         waitUntil(() -> onFx(() -> vm.statusProperty().get()).startsWith("Exported ") || !errors.isEmpty());
         assertTrue(errors.isEmpty(), errors.toString());
-        assertEquals(key, DesignPointCodec.read(out.resolve("point.json")).key());
-        for (String f : new String[] {"hls4ml_config.yml", "convert.py", "model.json", "masks.npz",
-            "report.html"}) {
-            assertTrue(Files.isRegularFile(out.resolve(f)), f);
-        }
+        assertEquals(picked.point().key(), DesignPointCodec.read(out.resolve("point.json")).key());
+        var provenance = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("provenance.json")
+                .toFile());
+        assertEquals(4, provenance.path("sweep_points").asInt(), provenance.toString());
         vm.shutdown();
     }
 }

@@ -17,6 +17,11 @@ public interface DialogService {
     /** A model stored as a folder (project format). */
     Optional<Path> chooseModelFolder(Path initialDirectory);
 
+    /** The folder to export a design point into (hls4ml configuration, ONNX, project, report). */
+    default Optional<Path> chooseExportFolder(Path initialDirectory) {
+        return chooseModelFolder(initialDirectory);
+    }
+
     Optional<Path> chooseData(Path initialDirectory);
 
     /** Where to save the current design point (JSON). */

@@ -69,8 +69,17 @@ public final class FxDialogService implements DialogService {
 
     @Override
     public Optional<Path> chooseModelFolder(Path initialDirectory) {
+        return folder("Open model folder", initialDirectory);
+    }
+
+    @Override
+    public Optional<Path> chooseExportFolder(Path initialDirectory) {
+        return folder("Export design point to folder", initialDirectory);
+    }
+
+    private Optional<Path> folder(String title, Path initialDirectory) {
         DirectoryChooser dc = new DirectoryChooser();
-        dc.setTitle("Open model folder");
+        dc.setTitle(title);
         if (initialDirectory != null && Files.isDirectory(initialDirectory)) {
             dc.setInitialDirectory(initialDirectory.toFile());
         }

@@ -37,7 +37,7 @@ import javafx.stage.DirectoryChooser;
 /**
  * The Explore tab: the search space's set-up (axes, strategy, budget), start / pause / cancel with progress, the
  * live Pareto plots (accuracy against DSP, BRAM, LUT and latency, and a pair the user picks), the selected point's
- * details with "Apply to model" and "Compare", the comparison of two points, and the sensitivity curves. View only.
+ * details with "Apply to model", "Compare" and "Export…", the comparison of two points, and the sensitivity curves. View only.
  */
 public final class ExploreView extends BorderPane {
     static final List<String> METRICS = List.of("accuracy", "dsp", "bram18", "lut", "ff", "latency", "storage");
@@ -359,7 +359,13 @@ public final class ExploreView extends BorderPane {
         compare.disableProperty().bind(vm.selectedProperty().isNull());
         compare.setOnAction(e -> vm.compare(vm.selectedProperty().get()));
         compare.setTooltip(new Tooltip("Add to the comparison (the last two points)"));
-        VBox box = new VBox(8, title, text, new HBox(6, apply, compare));
+        Button export = new Button("Export…");
+        export.setId("export-point");
+        export.disableProperty().bind(vm.selectedProperty().isNull());
+        export.setOnAction(e -> vm.export(vm.selectedProperty().get()));
+        export.setTooltip(new Tooltip("Write this point for the hardware flow: hls4ml configuration, ONNX, project"
+                + " folder with masks, and a report whose plots show this sweep"));
+        VBox box = new VBox(8, title, text, new HBox(6, apply, compare, export));
         box.setPadding(new Insets(10));
         box.setMinWidth(220);
         return box;

@@ -77,6 +77,7 @@ public final class ExploreViewModel {
     private final ReadOnlyObjectProperty<ModelSession> session;
     private final Supplier<DesignPoint> basePoint;
     private final Consumer<DesignPoint> applyPoint;
+    private final Consumer<DesignPoint> exportPoint;
     private final ObservableList<AxisEntry> axes = FXCollections.observableArrayList();
     private final StringProperty strategy = new SimpleStringProperty(this, "strategy", "grid");
     private final IntegerProperty evaluations = new SimpleIntegerProperty(this, "evaluations", 200);
@@ -106,13 +107,16 @@ public final class ExploreViewModel {
     /**
      * @param basePoint  the current design point of the model view (the space's base)
      * @param applyPoint shows a point in the model view
+     * @param exportPoint exports a point to the hardware flow (asks for the folder)
      */
     public ExploreViewModel(EngineGateway engine, ReadOnlyObjectProperty<ModelSession> session,
-                            Supplier<DesignPoint> basePoint, Consumer<DesignPoint> applyPoint) {
+                            Supplier<DesignPoint> basePoint, Consumer<DesignPoint> applyPoint,
+                            Consumer<DesignPoint> exportPoint) {
         this.engine = engine;
         this.session = session;
         this.basePoint = basePoint;
         this.applyPoint = applyPoint;
+        this.exportPoint = exportPoint;
         drain.setCycleCount(Timeline.INDEFINITE);
         axes.addAll(new AxisEntry("prune.sparsity", "0:0.9:0.1"), new AxisEntry("weights", "4, 6, 8, 12, 16"),
                 new AxisEntry("hardware.reuseFactor", "1, 2, 4"));
@@ -507,6 +511,13 @@ public final class ExploreViewModel {
     public void apply(PointResult r) {
         if (r != null && r.point() != null) {
             applyPoint.accept(r.point());
+        }
+    }
+
+    /** Exports a result's point (hls4ml configuration, ONNX, project, report) into a folder the user chooses. */
+    public void export(PointResult r) {
+        if (r != null && r.point() != null) {
+            exportPoint.accept(r.point());
         }
     }
 

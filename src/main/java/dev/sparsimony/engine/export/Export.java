@@ -42,8 +42,17 @@ public final class Export {
      */
     public static ExportJob prepare(Model model, Dataset data, DesignPoint point, Provenance provenance,
                                     ExportOptions options) {
+        return prepare(model, data, point, provenance, options, List.of());
+    }
+
+    /**
+     * As {@link #prepare(Model, Dataset, DesignPoint, Provenance, ExportOptions)}, with the results of a sweep held
+     * in memory (the window's exploration) for the report's plots when the options name no sweep folder.
+     */
+    public static ExportJob prepare(Model model, Dataset data, DesignPoint point, Provenance provenance,
+                                    ExportOptions options, List<PointResult> results) {
         ExportOptions opts = options == null ? ExportOptions.DEFAULTS : options;
-        List<PointResult> sweep = List.of();
+        List<PointResult> sweep = List.copyOf(results);
         if (opts.sweepDir() != null) {
             if (!Files.isDirectory(opts.sweepDir())) {
                 throw new ModelException("sweep folder " + opts.sweepDir() + " does not exist");

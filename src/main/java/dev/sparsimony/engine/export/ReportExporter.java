@@ -285,8 +285,10 @@ final class ReportExporter implements Exporter {
         if (p.solver() != null) {
             o.put("solver", p.solver());
         }
-        if (job.options().sweepDir() != null) {
-            o.put("sweep", job.options().sweepDir().toString());
+        if (!job.sweep().isEmpty()) {
+            // a folder when the sweep was read from one; the window's exploration is in memory
+            o.put("sweep", job.options().sweepDir() == null ? "window exploration"
+                    : job.options().sweepDir().toString());
             o.put("sweep_points", job.sweep().size());
         }
         try {
@@ -404,8 +406,9 @@ final class ReportExporter implements Exporter {
         if (p.solver() != null) {
             kv(h, "knapsack", p.solver());
         }
-        if (job.options().sweepDir() != null) {
-            kv(h, "sweep", job.options().sweepDir() + String.format(Locale.ROOT, " (%,d results)", job.sweep().size()));
+        if (!job.sweep().isEmpty()) {
+            kv(h, "sweep", (job.options().sweepDir() == null ? "window exploration" : job.options().sweepDir())
+                    + String.format(Locale.ROOT, " (%,d results)", job.sweep().size()));
         }
         h.append("</table>\n");
         h.append("<h2>Design point</h2>\n<pre>").append(esc(DesignPointCodec.write(job.point()))).append("</pre>\n");
