@@ -8,7 +8,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Conv → [BatchNorm] → [element-wise activations] → [pooling] as one step on {@link PlanarConv}'s planar heap
@@ -33,11 +32,9 @@ final class ConvChain implements OpKernel.FusedStep {
     private final boolean avg;
     private final float[] x;
     private final float[] stage;
-    /** One output channel's pooled values. */
-    private final float[] pool;
-    /** Native copy of a block's values for the output transforms' begin (created on first use). */
-    private INDArray rangeBuf;
-    private INDArray rangeView;
+    /** Each output channel's final values on the grid (pooled, or the single phase). */
+    private final float[][] results;
+    private final float[][] one = new float[1][];
     private boolean stale = true;
     private boolean folded;
 
@@ -95,7 +92,7 @@ final class ConvChain implements OpKernel.FusedStep {
         sampleOut = pc.cout * pc.outH * pc.outW;
         x = new float[pc.block() * sampleIn];
         stage = new float[pc.block() * sampleOut];
-        pool = new float[pc.block() * pc.grid];
+        results = new float[pc.cout][pc.block() * pc.grid];
     }
 
     /** Heap arrays of one block: sized for the per-core L2 cache (1-2 MB) with room for the weights. */
@@ -195,9 +192,8 @@ final class ConvChain implements OpKernel.FusedStep {
         int inBase = NdUtil.base(in);
         FloatBuffer outBuf = NdUtil.nio(out);
         int outBase = NdUtil.base(out);
-        int moved = movedBeforePool(transforms);
-        float[][] pooledOnly = {pool};
         int b = pc.block();
+        int poolAt = pooled ? stages.size() - 1 : stages.size();
         for (int s0 = 0; s0 < n; s0 += b) {
             int count = Math.min(b, n - s0);
             int len = count * pc.grid;
@@ -208,78 +204,98 @@ final class ConvChain implements OpKernel.FusedStep {
             for (int o = 0; o < pc.cout; o++) {
                 pc.channel(o, count);
                 float[][] acc = pc.acc;
-                float[][] res = acc;
-                transform(transforms[0], acc, len);
-                for (int k = 0; k < stages.size(); k++) {
-                    Stage st = stages.get(k);
-                    if (k >= moved && st instanceof Elementwise) {
-                        continue; // applied to the pooled values below
-                    }
-                    if (st instanceof Norm nm) {
-                        if (k > 0 || !folded) {
-                            for (float[] a : res) {
-                                affine(a, nm.scale()[o], nm.shift()[o], len);
-                            }
-                        }
-                    } else if (st instanceof Elementwise e) {
-                        for (float[] a : res) {
-                            e.step().apply(a, 0, len);
-                        }
-                    } else {
-                        poolPhases(acc, len);
-                        res = pooledOnly;
-                        for (int j = moved; j < k; j++) {
-                            ((Elementwise) stages.get(j)).step().apply(pool, 0, len);
-                        }
-                    }
-                    transform(transforms[k + 1], res, len);
+                float[] res = results[o];
+                OutputTransform.Elementwise t0 = transforms[0];
+                if (t0 != null) {
+                    begin(t0, acc, len);
                 }
-                write(res[0], o, count);
+                // the stages from `moved` to the pooling, and the conv's own transform when they all move, commute
+                // with a max pooling: they run on the pooled values
+                int moved = pooled ? movable(transforms, o) : poolAt;
+                boolean moveT0 = t0 != null && moved == 0 && t0.nonDecreasing();
+                if (t0 != null && !moveT0) {
+                    for (float[] a : acc) {
+                        t0.apply(a, 0, len);
+                    }
+                }
+                for (int k = 0; k < moved; k++) {
+                    apply(stages.get(k), o, acc, len);
+                    transform(transforms[k + 1], acc, len);
+                }
+                if (pooled) {
+                    poolPhases(acc, res, len);
+                    if (moveT0) {
+                        t0.apply(res, 0, len);
+                    }
+                    for (int k = moved; k < poolAt; k++) {
+                        apply(stages.get(k), o, single(res), len);
+                    }
+                    transform(transforms[poolAt + 1], single(res), len);
+                } else {
+                    System.arraycopy(acc[0], 0, res, 0, len);
+                }
             }
+            write(count);
             outBuf.put(outBase + s0 * sampleOut, stage, 0, count * sampleOut);
         }
     }
 
-    /**
-     * Index of the first of the non-decreasing, untransformed activations right before a max pooling (they are
-     * applied to the pooled values: a quarter of the work for 2x2 windows), or the number of stages when none.
-     */
-    private int movedBeforePool(OutputTransform.Elementwise[] transforms) {
-        int last = stages.size() - 1;
-        if (avg || !(stages.get(last) instanceof Pooling)) {
-            return stages.size();
+    private float[][] single(float[] a) {
+        one[0] = a;
+        return one;
+    }
+
+    private void apply(Stage st, int o, float[][] arrays, int len) {
+        if (st instanceof Norm nm) {
+            if (st != stages.get(0) || !folded) {
+                for (float[] a : arrays) {
+                    affine(a, nm.scale()[o], nm.shift()[o], len);
+                }
+            }
+        } else if (st instanceof Elementwise e) {
+            for (float[] a : arrays) {
+                e.step().apply(a, 0, len);
+            }
         }
-        int k = last;
-        while (k > 0 && stages.get(k - 1) instanceof Elementwise e && e.monotone() && transforms[k] == null) {
-            k--;
-        }
-        return k == last ? stages.size() : k;
     }
 
     /**
-     * Applies a transform to arrays[*][0, len) (one part of the output), after its begin on a native copy of them.
+     * With a max pooling: the index of the first stage of the longest run right before it of untransformed,
+     * non-decreasing stages for output channel o (activations, batch norms with a non-negative scale), which
+     * therefore commute with the pooling and run on a quarter of the values (2x2 windows).
      */
+    private int movable(OutputTransform.Elementwise[] transforms, int o) {
+        int k = stages.size() - 1;
+        if (avg) {
+            return k;
+        }
+        while (k > 0 && transforms[k] == null && nonDecreasing(stages.get(k - 1), o)) {
+            k--;
+        }
+        return k;
+    }
+
+    private boolean nonDecreasing(Stage st, int o) {
+        if (st instanceof Norm nm) {
+            return st == stages.get(0) && folded || nm.scale()[o] >= 0;
+        }
+        return st instanceof Elementwise e && e.monotone();
+    }
+
+    /** Applies a transform to arrays[*][0, len) (one part of the output), after its begin on them. */
     private void transform(OutputTransform.Elementwise t, float[][] arrays, int len) {
         if (t == null) {
             return;
         }
-        long need = (long) arrays.length * len;
-        if (rangeBuf == null || rangeBuf.length() < need) {
-            rangeBuf = NdUtil.zeros((long) pc.acc.length * pc.block() * pc.grid);
-            rangeView = null;
-        }
-        FloatBuffer nb = NdUtil.nio(rangeBuf);
-        int base = NdUtil.base(rangeBuf);
-        for (int i = 0; i < arrays.length; i++) {
-            nb.put(base + i * len, arrays[i], 0, len);
-        }
-        if (rangeView == null || rangeView.length() != need) {
-            rangeView = need == rangeBuf.length() ? rangeBuf : rangeBuf.get(NDArrayIndex.interval(0, need));
-        }
-        t.begin(rangeView);
+        begin(t, arrays, len);
         for (float[] a : arrays) {
             t.apply(a, 0, len);
         }
+    }
+
+    /** The transform's begin on arrays[*][0, len). */
+    private static void begin(OutputTransform.Elementwise t, float[][] arrays, int len) {
+        t.begin(arrays, len);
     }
 
     private static void affine(float[] a, float scale, float shift, int len) {
@@ -288,22 +304,32 @@ final class ConvChain implements OpKernel.FusedStep {
         }
     }
 
-    /** {@link #pool} = max (or mean) over the phase planes of one output channel. */
-    private void poolPhases(float[][] acc, int len) {
-        System.arraycopy(acc[0], 0, pool, 0, len);
+    /** p = max (or mean) over the phase planes of one output channel. */
+    private void poolPhases(float[][] acc, float[] p, int len) {
+        if (!avg && acc.length == 4) {
+            max4(p, acc[0], acc[1], acc[2], acc[3], len);
+            return;
+        }
+        System.arraycopy(acc[0], 0, p, 0, len);
         for (int f = 1; f < acc.length; f++) {
             if (avg) {
-                addInto(pool, acc[f], len);
+                addInto(p, acc[f], len);
             } else {
-                maxInto(pool, acc[f], len);
+                maxInto(p, acc[f], len);
             }
         }
         if (avg) {
-            scaleInPlace(pool, 1f / acc.length, len);
+            scaleInPlace(p, 1f / acc.length, len);
         }
     }
 
     // NaN propagates through Math.max as through the pool kernel's max
+    private static void max4(float[] p, float[] a, float[] b, float[] c, float[] d, int len) {
+        for (int j = 0; j < len; j++) {
+            p[j] = Math.max(Math.max(a[j], b[j]), Math.max(c[j], d[j]));
+        }
+    }
+
     private static void maxInto(float[] p, float[] a, int len) {
         for (int j = 0; j < len; j++) {
             p[j] = Math.max(p[j], a[j]);
@@ -322,8 +348,8 @@ final class ConvChain implements OpKernel.FusedStep {
         }
     }
 
-    /** The valid grid positions of output channel o ({@code r}) into {@link #stage}, in the model's layout. */
-    private void write(float[] r, int o, int count) {
+    /** The valid grid positions of {@link #results} into {@link #stage}, in the model's layout. */
+    private void write(int count) {
         int oh = pc.outH;
         int ow = pc.outW;
         int co = pc.cout;
@@ -331,15 +357,48 @@ final class ConvChain implements OpKernel.FusedStep {
         for (int s = 0; s < count; s++) {
             int g0 = s * pc.grid;
             int d0 = s * sampleOut;
-            for (int i = 0; i < oh; i++) {
-                int g = g0 + i * wd;
-                if (channelsLast) {
-                    int d = d0 + i * ow * co + o;
-                    for (int q = 0; q < ow; q++, d += co) {
-                        stage[d] = r[g + q];
+            if (!channelsLast) {
+                for (int o = 0; o < co; o++) {
+                    for (int i = 0; i < oh; i++) {
+                        System.arraycopy(results[o], g0 + i * wd, stage, d0 + (o * oh + i) * ow, ow);
                     }
-                } else {
-                    System.arraycopy(r, g, stage, d0 + (o * oh + i) * ow, ow);
+                }
+                continue;
+            }
+            // eight or four channels per pass, their arrays in registers: adjacent stores per position
+            int o = 0;
+            for (; o + 8 <= co; o += 8) {
+                float[] r0 = results[o];
+                float[] r1 = results[o + 1];
+                float[] r2 = results[o + 2];
+                float[] r3 = results[o + 3];
+                float[] r4 = results[o + 4];
+                float[] r5 = results[o + 5];
+                float[] r6 = results[o + 6];
+                float[] r7 = results[o + 7];
+                for (int i = 0; i < oh; i++) {
+                    int d = d0 + i * ow * co + o;
+                    int g = g0 + i * wd;
+                    for (int q = 0; q < ow; q++, d += co, g++) {
+                        stage[d] = r0[g];
+                        stage[d + 1] = r1[g];
+                        stage[d + 2] = r2[g];
+                        stage[d + 3] = r3[g];
+                        stage[d + 4] = r4[g];
+                        stage[d + 5] = r5[g];
+                        stage[d + 6] = r6[g];
+                        stage[d + 7] = r7[g];
+                    }
+                }
+            }
+            for (; o < co; o++) {
+                float[] r = results[o];
+                for (int i = 0; i < oh; i++) {
+                    int d = d0 + i * ow * co + o;
+                    int g = g0 + i * wd;
+                    for (int q = 0; q < ow; q++, d += co, g++) {
+                        stage[d] = r[g];
+                    }
                 }
             }
         }

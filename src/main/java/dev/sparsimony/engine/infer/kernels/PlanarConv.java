@@ -285,28 +285,51 @@ final class PlanarConv {
             case 4 -> set4(y, c, x[s[0]], x[s[1]], x[s[2]], x[s[3]], w[0], w[1], w[2], w[3], from, to);
             case 3 -> set3(y, c, x[s[0]], x[s[1]], x[s[2]], w[0], w[1], w[2], from, to);
             case 2 -> set2(y, c, x[s[0]], x[s[1]], w[0], w[1], from, to);
-            case 1 -> set2(y, c, x[s[0]], x[s[0]], w[0], 0f, from, to);
+            case 1 -> set1(y, c, x[s[0]], w[0], from, to);
             default -> Arrays.fill(y, from, to, c);
         }
         for (; k + 4 <= m; k += 4) {
             axpy4(y, x[s[k]], x[s[k + 1]], x[s[k + 2]], x[s[k + 3]], w[k], w[k + 1], w[k + 2], w[k + 3], from, to);
         }
         switch (m - k) {
-            case 3 -> axpy4(y, x[s[k]], x[s[k + 1]], x[s[k + 2]], x[s[k]], w[k], w[k + 1], w[k + 2], 0f, from, to);
-            case 2 -> axpy4(y, x[s[k]], x[s[k + 1]], x[s[k]], x[s[k]], w[k], w[k + 1], 0f, 0f, from, to);
-            case 1 -> axpy4(y, x[s[k]], x[s[k]], x[s[k]], x[s[k]], w[k], 0f, 0f, 0f, from, to);
+            case 3 -> axpy3(y, x[s[k]], x[s[k + 1]], x[s[k + 2]], w[k], w[k + 1], w[k + 2], from, to);
+            case 2 -> axpy2(y, x[s[k]], x[s[k + 1]], w[k], w[k + 1], from, to);
+            case 1 -> axpy1(y, x[s[k]], w[k], from, to);
             default -> {
             }
         }
     }
 
-    // Four taps per pass: C2 vectorises these loops (five arrays, one index, scalar weights in registers); bodies with
-    // more arrays are not unrolled and so not vectorised (ConvBench). A pass with fewer taps repeats a source with a
-    // zero weight: a loaded array costs less than a second, differently compiled loop.
+    // Up to four taps per pass: C2 vectorises these loops (at most five arrays, one index, scalar weights in
+    // registers); bodies with more arrays are not unrolled and so not vectorised (ConvBench).
     static void axpy4(float[] y, float[] x0, float[] x1, float[] x2, float[] x3, float a0, float a1, float a2,
                       float a3, int from, int to) {
         for (int j = from; j < to; j++) {
             y[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j];
+        }
+    }
+
+    static void axpy3(float[] y, float[] x0, float[] x1, float[] x2, float a0, float a1, float a2, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j];
+        }
+    }
+
+    static void axpy2(float[] y, float[] x0, float[] x1, float a0, float a1, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[j] += a0 * x0[j] + a1 * x1[j];
+        }
+    }
+
+    static void axpy1(float[] y, float[] x0, float a0, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[j] += a0 * x0[j];
+        }
+    }
+
+    static void set1(float[] y, float c, float[] x0, float a0, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[j] = c + a0 * x0[j];
         }
     }
 
