@@ -85,9 +85,9 @@ final class ConvChain implements OpKernel.FusedStep {
         int[] ks = op.kernelSize();
         int[] g = {c, h, w, op.outChannels(), oneD ? 1 : ks[0], ks[last], oneD ? 1 : op.strides()[0],
                 op.strides()[last], oneD ? 1 : op.dilations()[0], op.dilations()[last], oneD ? 0 : op.padsBegin()[0],
-                op.padsBegin()[last], oh, ow, oneD ? 1 : poolWindow[0], poolWindow[poolWindow.length - 1]};
+                op.padsBegin()[last], oh, ow, oneD ? 1 : poolWindow[0], poolWindow[poolWindow.length - 1], op.groups()};
         pc = new PlanarConv(g, BLOCK_BYTES, channelsLast);
-        pooled = pc.ph * pc.pw > 1 || stages.stream().anyMatch(st -> st instanceof Pooling);
+        pooled = stages.stream().anyMatch(st -> st instanceof Pooling);
         sampleIn = c * h * w;
         sampleOut = pc.cout * pc.outH * pc.outW;
         x = new float[pc.block() * sampleIn];
@@ -98,12 +98,15 @@ final class ConvChain implements OpKernel.FusedStep {
     /** Heap arrays of one block: sized for the per-core L2 cache (1-2 MB) with room for the weights. */
     static final long BLOCK_BYTES = 768 << 10;
 
-    /**
-     * The chain this kernel fuses after {@code op}, or null: one group, and at least one member taken (a conv alone
-     * keeps its im2col step).
-     */
+    /** The conv alone on the planar path (grouped and depthwise convs: their im2col would be one sgemm per group). */
+    static ConvChain plain(Ops.Conv op, OpKernel.Context ctx) {
+        int[] window = op.spatialRank() == 1 ? new int[] {1} : new int[] {1, 1};
+        return new ConvChain(op, ctx, List.of(), window, false, ctx.output());
+    }
+
+    /** The chain this kernel fuses after {@code op}, or null when it takes no member of the tail. */
     static ConvChain of(Ops.Conv op, OpKernel.Context ctx, List<OpKernel.Member> tail) {
-        if (op.groups() != 1 || ctx.input(0).length() == 0) {
+        if (ctx.input(0).length() == 0) {
             return null;
         }
         int channelAxis = op.layout().channelAxis(op.spatialRank() + 2);
@@ -174,7 +177,7 @@ final class ConvChain implements OpKernel.FusedStep {
                 nm.refresh();
             }
         }
-        Norm first = stages.get(0) instanceof Norm nm && fold ? nm : null;
+        Norm first = !stages.isEmpty() && stages.get(0) instanceof Norm nm && fold ? nm : null;
         pc.setWeights(NdUtil.toFloats(kernel), bias == null ? null : NdUtil.toFloats(bias),
                 first == null ? null : first.scale(), first == null ? null : first.shift());
         folded = first != null;

@@ -46,6 +46,9 @@ public final class ConvKernel implements OpKernel.Fusing<Ops.Conv> {
         if (in.length() == 0 || out.length() == 0) {
             return () -> { };
         }
+        if (op.groups() > 1) {
+            return ConvChain.plain(op, ctx);
+        }
         return new ConvStep(op, ctx);
     }
 

@@ -32,6 +32,8 @@ final class PlanarConv {
     final int dw;
     final int pt;
     final int pl;
+    /** Convolution groups: output channel o reads input channels [g·cin/groups, (g + 1)·cin/groups), g = its group. */
+    final int groups;
     /** Pooling window (= stride) per axis; 1 without pooling. */
     final int ph;
     final int pw;
@@ -68,8 +70,8 @@ final class PlanarConv {
     private Winograd wino;
 
     /**
-     * @param geometry     {cin, h, w, cout, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, ph, pw}: input map, kernel, conv
-     *                     output size and pooling window (1-D convs as height 1)
+     * @param geometry     {cin, h, w, cout, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, ph, pw, groups}: input map, kernel,
+     *                     conv output size, pooling window (1-D convs as height 1) and groups
      * @param channelsLast layout of the input samples given to {@link #load}
      */
     PlanarConv(int[] geometry, long blockBytes, boolean channelsLast) {
@@ -89,6 +91,7 @@ final class PlanarConv {
         int ow = geometry[13];
         ph = geometry[14];
         pw = geometry[15];
+        groups = geometry.length > 16 ? geometry[16] : 1;
         outH = oh / ph;
         outW = ow / pw;
         decH = ph * sh;
@@ -97,7 +100,8 @@ final class PlanarConv {
         ew = (pw - 1) * sw + (kw - 1) * dw + 1;
         hd = outH + (eh - 1) / decH;
         wd = outW + (ew - 1) / decW;
-        winogradOk = kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && ph == 2 && pw == 2;
+        winogradOk = groups == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && ph == 2
+                && pw == 2;
         boolean[] used = new boolean[cin * eh * ew];
         for (int ci = 0; ci < cin; ci++) {
             for (int a = 0; a < ph; a++) {
@@ -160,26 +164,28 @@ final class PlanarConv {
     }
 
     /**
-     * Rebuilds the tap lists from an HWIO kernel [kh, kw, cin, cout] and a bias (null = 0), each output channel's
+     * Rebuilds the tap lists from an HWIO kernel [kh, kw, cin/groups, cout] and a bias (null = 0), each output channel's
      * taps scaled by {@code scale[o]} and its bias mapped to bias·scale + shift (batch-norm folding; null = none).
      */
     void setWeights(float[] kernel, float[] b, float[] scale, float[] shift) {
         int targets = cout * ph * pw;
         int[][] ts = new int[targets][];
         float[][] tw = new float[targets][];
-        int[] idx = new int[kh * kw * cin];
-        float[] val = new float[kh * kw * cin];
+        int cg = cin / groups;
+        int[] idx = new int[kh * kw * cg];
+        float[] val = new float[kh * kw * cg];
         for (int o = 0; o < cout; o++) {
             float sc = scale == null ? 1f : scale[o];
+            int c0 = o / (cout / groups) * cg;
             for (int a = 0; a < ph; a++) {
                 for (int bb = 0; bb < pw; bb++) {
                     int k = 0;
                     for (int ki = 0; ki < kh; ki++) {
                         for (int kj = 0; kj < kw; kj++) {
-                            for (int ci = 0; ci < cin; ci++) {
-                                float v = kernel[((ki * kw + kj) * cin + ci) * cout + o] * sc;
+                            for (int ci = 0; ci < cg; ci++) {
+                                float v = kernel[((ki * kw + kj) * cg + ci) * cout + o] * sc;
                                 if (v != 0f) {
-                                    idx[k] = (ci * eh + a * sh + ki * dh) * ew + bb * sw + kj * dw;
+                                    idx[k] = ((c0 + ci) * eh + a * sh + ki * dh) * ew + bb * sw + kj * dw;
                                     val[k++] = v;
                                 }
                             }
