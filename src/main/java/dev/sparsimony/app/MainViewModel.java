@@ -1,6 +1,7 @@
 package dev.sparsimony.app;
 
 import dev.sparsimony.app.dialogs.DialogService;
+import dev.sparsimony.app.explore.ExploreViewModel;
 import dev.sparsimony.app.hardware.HardwareViewModel;
 import dev.sparsimony.app.layer.LayerDetail;
 import dev.sparsimony.app.model.EngineGateway;
@@ -11,14 +12,16 @@ import dev.sparsimony.app.model.SampleModels;
 import dev.sparsimony.app.prune.PruneViewModel;
 import dev.sparsimony.app.prune.SweepViewModel;
 import dev.sparsimony.engine.data.Dataset;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.DesignPointCodec;
+import dev.sparsimony.engine.explore.SearchSpace;
 import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.report.LayerSummary;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.NonFinite;
+import dev.sparsimony.engine.model.NonFiniteException;
 import dev.sparsimony.engine.model.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +58,6 @@ public final class MainViewModel {
     private final EngineGateway engine;
     private final DialogService dialogs;
     private final RecentFiles recent;
-    /** Design points are written as their records (Jackson), the form the CLI's --config reads. */
-    private static final ObjectMapper DESIGN_JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sparsimony-io");
         t.setDaemon(true);
@@ -77,6 +78,10 @@ public final class MainViewModel {
     private final PruneViewModel prune;
     private final SweepViewModel sweep;
     private final HardwareViewModel hardware;
+    private final ExploreViewModel explore;
+    /** Incremented whenever a point from elsewhere (a plot, a file) is shown: the window brings the model view up. */
+    private final javafx.beans.property.ReadOnlyIntegerWrapper pointsShown =
+            new javafx.beans.property.ReadOnlyIntegerWrapper(this, "pointsShown");
 
     public MainViewModel(EngineGateway engine, DialogService dialogs, RecentFiles recent) {
         this.engine = engine;
@@ -86,17 +91,26 @@ public final class MainViewModel {
                 msg -> dialogs.showError("Pruning failed", msg));
         this.sweep = new SweepViewModel(engine, session.getReadOnlyProperty(), prune.settings());
         this.hardware = new HardwareViewModel(engine, prune);
+        this.explore = new ExploreViewModel(engine, session.getReadOnlyProperty(), this::explorationBase,
+                this::showPoint);
         prune.prunedProperty().addListener((obs, o, n) -> refreshFromPruned());
         selectedLayer.addListener((obs, o, n) -> refreshDetail());
     }
 
     // ------------------------------------------------------------------ commands
 
-    /** Opens a model file or folder in the background; on failure shows the error and keeps the current model. */
+    /**
+     * Opens a model file or folder in the background; on failure shows the error and keeps the current model. A model
+     * with NaN or infinite weights is opened only when the user says so (the engine's one NaN/Inf policy).
+     */
     public void openModel(Path path) {
+        openModel(path, NonFinite.Policy.REFUSE);
+    }
+
+    private void openModel(Path path, NonFinite.Policy policy) {
         runIo("Loading " + path.getFileName() + "…", () -> {
             long t0 = System.nanoTime();
-            Model m = engine.loadModel(path);
+            Model m = engine.loadModel(path, policy);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             ModelSession s = new ModelSession(path, m, null, null, null, null);
             Path data = engine.defaultValidationData(path).orElse(null);
@@ -106,24 +120,45 @@ public final class MainViewModel {
         }, loaded -> {
             recent.add(path);
             show(loaded);
-        }, "Cannot open " + path.getFileName());
+        }, "Cannot open " + path.getFileName(), nf -> {
+            String q = path.getFileName() + " holds NaN or infinite weights: " + NonFinite.summary(nf.findings())
+                    + ". Outputs computed with them are NaN or meaningless. Open it anyway?";
+            if (dialogs.confirm("NaN or infinite weights", q)) {
+                openModel(path, NonFinite.Policy.ALLOW);
+            } else {
+                status.set("Not opened: " + path.getFileName() + " holds NaN or infinite weights");
+            }
+        });
     }
 
-    /** Opens validation data for the current model. */
+    /** Opens validation data for the current model; data with NaN or infinite values only when the user says so. */
     public void openData(Path path) {
+        openData(path, NonFinite.Policy.REFUSE);
+    }
+
+    private void openData(Path path, NonFinite.Policy policy) {
         ModelSession current = session.get();
         if (current == null) {
             dialogs.showError("No model", "open a model before its validation data");
             return;
         }
         runIo("Loading data " + path.getFileName() + "…", () -> {
-            ModelSession s = withData(current, path);
+            // NaN/Inf: the question below; any other problem: the error dialog
+            ModelSession s = measured(current, path, engine.loadData(path, policy));
             if (!s.hasData()) {
                 // unreadable data, or data the model cannot run (wrong feature count): keep the current data
                 throw new ModelException(s.dataNote());
             }
             return new Loaded(s, "Validation data: " + path.getFileName());
-        }, this::show, "Cannot use data " + path.getFileName());
+        }, this::show, "Cannot use data " + path.getFileName(), nf -> {
+            String q = path.getFileName() + " holds NaN or infinite values: " + NonFinite.summary(nf.findings())
+                    + ". Accuracies measured on them are meaningless. Use it anyway?";
+            if (dialogs.confirm("NaN or infinite data", q)) {
+                openData(path, NonFinite.Policy.ALLOW);
+            } else {
+                status.set("Not used: " + path.getFileName() + " holds NaN or infinite values");
+            }
+        });
     }
 
     /** Shows the built-in demonstration model (when no model is given and no sample folder exists). */
@@ -163,11 +198,7 @@ public final class MainViewModel {
             return;
         }
         runIo("Saving " + target.getFileName() + "…", () -> {
-            try {
-                DESIGN_JSON.writeValue(target.toFile(), point);
-            } catch (java.io.IOException e) {
-                throw new ModelException("cannot write " + target + ": " + e.getMessage(), e);
-            }
+            DesignPointCodec.write(target, point); // the one codec of design points (atomic write)
             return target;
         }, p -> status.set("Saved design point " + p.getFileName()), "Cannot save " + target.getFileName());
     }
@@ -193,6 +224,11 @@ public final class MainViewModel {
         } catch (ModelException e) {
             return s.withData(null, null, null, e.getMessage());
         }
+        return measured(s, dataPath, d);
+    }
+
+    /** The session with data {@code d} and the unpruned model's quality on it (a problem becomes the note). */
+    private ModelSession measured(ModelSession s, Path dataPath, Dataset d) {
         try {
             return s.withData(d, dataPath, engine.evaluate(s.model(), s.model(), d), null);
         } catch (ModelException e) {
@@ -204,6 +240,12 @@ public final class MainViewModel {
     }
 
     private <T> void runIo(String message, Callable<T> work, Consumer<T> onSuccess, String errorTitle) {
+        runIo(message, work, onSuccess, errorTitle, null);
+    }
+
+    /** As above; {@code onNonFinite} (may be null) handles non-finite weights instead of the error dialog. */
+    private <T> void runIo(String message, Callable<T> work, Consumer<T> onSuccess, String errorTitle,
+                           Consumer<NonFiniteException> onNonFinite) {
         Task<T> task = new Task<>() {
             @Override
             protected T call() throws Exception {
@@ -219,6 +261,10 @@ public final class MainViewModel {
         task.setOnFailed(e -> {
             loading.set(false);
             Throwable ex = task.getException();
+            if (ex instanceof NonFiniteException nf && onNonFinite != null) {
+                onNonFinite.accept(nf);
+                return;
+            }
             String msg = ex instanceof ModelException ? ex.getMessage() : String.valueOf(ex);
             status.set(errorTitle + ": " + msg);
             dialogs.showError(errorTitle, msg);
@@ -304,7 +350,53 @@ public final class MainViewModel {
         detail.set(LayerDetail.of(s.model().node(name), m.node(name), prune.structuresProperty().get().get(name)));
     }
 
+    /** The base of a window sweep: the design point of the bar, slider and per-layer settings. */
+    private DesignPoint explorationBase() {
+        return prune.currentDesignPoint();
+    }
+
+    /** Shows a design point in the model view (every control takes its values). */
+    public void showPoint(DesignPoint p) {
+        prune.applyPoint(p);
+        pointsShown.set(pointsShown.get() + 1);
+        status.set("Showing design point " + (p.name() == null ? "" : p.name()) + " (" + p.key() + ")");
+    }
+
+    /**
+     * Reads a search-space file and starts its sweep at once ({@code gui MODEL --space SPACE.json --out DIR}): the
+     * space's base point is shown in the model view, its axes fill the Explore tab, and the results go to
+     * {@code out} as {@code sparsimony explore} writes them. A bad file is a dialog; nothing starts.
+     */
+    public void exploreSpaceFile(Path spaceFile, Path out, String strategy, Integer evaluations) {
+        runIo("Reading " + spaceFile.getFileName() + "…", () -> SearchSpace.read(spaceFile), space -> {
+            prune.applyPoint(space.base());
+            explore.startSpace(space, out, strategy, evaluations);
+            exploreRequested.set(exploreRequested.get() + 1);
+        }, "Cannot read the search space " + spaceFile.getFileName());
+    }
+
+    private final javafx.beans.property.ReadOnlyIntegerWrapper exploreRequested =
+            new javafx.beans.property.ReadOnlyIntegerWrapper(this, "exploreRequested");
+
+    /** Incremented when a sweep starts from outside the Explore tab: the window brings the tab up. */
+    public javafx.beans.property.ReadOnlyIntegerProperty exploreRequestedProperty() {
+        return exploreRequested.getReadOnlyProperty();
+    }
+
+    public DialogService dialogs() {
+        return dialogs;
+    }
+
+    public javafx.beans.property.ReadOnlyIntegerProperty pointsShownProperty() {
+        return pointsShown.getReadOnlyProperty();
+    }
+
+    public ExploreViewModel explore() {
+        return explore;
+    }
+
     public void shutdown() {
+        explore.shutdown();
         io.shutdownNow();
         prune.shutdown();
         sweep.shutdown();

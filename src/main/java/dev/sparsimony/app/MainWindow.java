@@ -1,10 +1,12 @@
 package dev.sparsimony.app;
 
+import dev.sparsimony.app.explore.ExploreView;
 import dev.sparsimony.app.hardware.HardwarePanel;
 import dev.sparsimony.app.layer.LayerDetailView;
 import dev.sparsimony.app.layer.LayerTable;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.app.prune.DesignBar;
+import dev.sparsimony.app.prune.LayerSettingsTable;
 import dev.sparsimony.app.prune.PrunePanel;
 import dev.sparsimony.app.prune.QualityCurveChart;
 import java.io.File;
@@ -25,6 +27,8 @@ import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -47,6 +51,12 @@ public final class MainWindow extends BorderPane {
     private DesignBar designBar;
     private final LayerTable table;
     private final Label startup = new Label();
+    private final Tab modelTab;
+    private final Tab exploreTab;
+    private final TabPane views;
+    private final StackPane exploreSlot = new StackPane();
+    private ExploreView exploreView;
+    private LayerSettingsTable layerSettings;
 
     /**
      * @param deferCharts build the ChartFX views and the design-point bar only when {@link #attachDeferredViews()}
@@ -78,7 +88,18 @@ public final class MainWindow extends BorderPane {
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.37);
         SplitPane.setResizableWithParent(left, false);
-        setCenter(split);
+        modelTab = new Tab("Model", split);
+        modelTab.setId("tab-model");
+        exploreTab = new Tab("Explore", exploreSlot);
+        exploreTab.setId("tab-explore");
+        views = new TabPane(modelTab, exploreTab);
+        views.setId("views");
+        views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        views.getStyleClass().add("view-tabs");
+        setCenter(views);
+        // a point applied from a plot: show it in the model view
+        vm.pointsShownProperty().addListener((o, a, b) -> views.getSelectionModel().select(modelTab));
+        vm.exploreRequestedProperty().addListener((o, a, b) -> views.getSelectionModel().select(exploreTab));
         setBottom(statusBar());
         installDragAndDrop();
     }
@@ -248,6 +269,17 @@ public final class MainWindow extends BorderPane {
             detailSlot.getChildren().setAll(detailView);
             HardwarePanel hw = new HardwarePanel(vm.hardware());
             detailView.addBottomTab("Hardware", hw, true).setId("tab-hardware");
+            layerSettings = new LayerSettingsTable(vm.prune().settings());
+            detailView.addBottomTab("Layer settings", layerSettings, false).setId("tab-layer-settings");
+            Runnable layers = () -> {
+                ModelSession s = vm.sessionProperty().get();
+                layerSettings.setLayers(s == null ? List.of() : s.model().prunableNodes().stream()
+                        .map(n -> n.name()).toList());
+            };
+            vm.sessionProperty().addListener((o, a, b) -> layers.run());
+            layers.run();
+            exploreView = new ExploreView(vm.explore());
+            exploreSlot.getChildren().setAll(exploreView);
             QualityCurveChart curve = new QualityCurveChart(vm.sweep(), vm.prune().computedSparsityProperty()
                     .multiply(100), vm.prune().accuracyProperty());
             curve.getStyleClass().add("card");
@@ -300,6 +332,18 @@ public final class MainWindow extends BorderPane {
 
     public LayerDetailView detailView() {
         return detailView;
+    }
+
+    public ExploreView exploreView() {
+        return exploreView;
+    }
+
+    public LayerSettingsTable layerSettings() {
+        return layerSettings;
+    }
+
+    public TabPane views() {
+        return views;
     }
 
     public LayerTable layerTable() {

@@ -58,7 +58,17 @@ public class SparsimonyApp extends Application {
         });
         stage.show();
         applyInitialSparsity();
-        Path initial = initialModel(getParameters().getUnnamed());
+        GuiArgs args;
+        try {
+            args = GuiArgs.parse(getParameters().getRaw());
+        } catch (IllegalArgumentException e) {
+            vm.dialogs().showError("Cannot start the sweep", e.getMessage());
+            args = new GuiArgs(null, null, null, null, null);
+        }
+        if (args.space() != null) {
+            startSpaceOnceOpen(args);
+        }
+        Path initial = args.model() != null ? args.model() : initialModel(List.of());
         if (initial != null) {
             vm.openModel(initial);
         } else {
@@ -136,6 +146,66 @@ public class SparsimonyApp extends Application {
                         vm.selectedLayerProperty().set(layer);
                     }
                 });
+            }
+        });
+    }
+
+    /** {@code gui [MODEL] [--space SPACE.json] [--out DIR] [--strategy S] [--evaluations N]}. */
+    record GuiArgs(Path model, Path space, Path out, String strategy, Integer evaluations) {
+        static GuiArgs parse(List<String> raw) {
+            Path model = null;
+            Path space = null;
+            Path out = null;
+            String strategy = null;
+            Integer evaluations = null;
+            for (int i = 0; i < raw.size(); i++) {
+                String a = raw.get(i);
+                String v = i + 1 < raw.size() ? raw.get(i + 1) : null;
+                switch (a) {
+                    case "--space", "--out", "--strategy", "--evaluations" -> {
+                        if (v == null) {
+                            throw new IllegalArgumentException(a + " needs a value");
+                        }
+                        i++;
+                        switch (a) {
+                            case "--space" -> space = Path.of(v);
+                            case "--out" -> out = Path.of(v);
+                            case "--strategy" -> strategy = v;
+                            default -> {
+                                try {
+                                    evaluations = Integer.parseInt(v);
+                                } catch (NumberFormatException e) {
+                                    throw new IllegalArgumentException("--evaluations must be a whole number, got "
+                                            + v);
+                                }
+                            }
+                        }
+                    }
+                    default -> {
+                        if (a.startsWith("--")) {
+                            throw new IllegalArgumentException("unknown option " + a + " (gui takes MODEL, --space,"
+                                    + " --out, --strategy, --evaluations)");
+                        }
+                        model = Path.of(a);
+                    }
+                }
+            }
+            return new GuiArgs(model, space, out, strategy, evaluations);
+        }
+    }
+
+    /** Once the model and its data are open, the sweep of {@code --space} starts (results saved to --out). */
+    private void startSpaceOnceOpen(GuiArgs args) {
+        vm.sessionProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends dev.sparsimony.app.model.ModelSession> o,
+                                dev.sparsimony.app.model.ModelSession old, dev.sparsimony.app.model.ModelSession n) {
+                if (n == null) {
+                    return;
+                }
+                vm.sessionProperty().removeListener(this);
+                Platform.runLater(() -> vm.exploreSpaceFile(args.space(), args.out(), args.strategy(),
+                        args.evaluations()));
             }
         });
     }

@@ -3,7 +3,10 @@ package dev.sparsimony.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.DesignPointCodec;
 import dev.sparsimony.engine.explore.DesignPointHardware;
+import dev.sparsimony.engine.explore.PointHardware;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
 import dev.sparsimony.engine.hardware.HardwareConfig;
 import dev.sparsimony.engine.hardware.HardwareConfigFile;
@@ -39,8 +42,9 @@ public final class EstimateCommand implements Callable<Integer> {
     @Mixin
     ModelArgument modelArg;
 
-    @Option(names = "--target", required = true, paramLabel = "DEVICE",
-            description = "device from the catalogue (e.g. xcvu9p, xcu250, xcku115, xczu9eg, xc7z020), eie or a100")
+    @Option(names = "--target", paramLabel = "DEVICE",
+            description = "device from the catalogue (e.g. xcvu9p, xcu250, xcku115, xczu9eg, xc7z020), eie or a100;"
+                    + " default: the design point's device, else xcvu9p")
     String target;
 
     @Option(names = "--config", paramLabel = "POINT.json",
@@ -82,17 +86,27 @@ public final class EstimateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            JsonNode point = designPoint();
-            HardwareConfig cfg = configuration(point == null ? config : null);
+            JsonNode pointJson = designPoint();
             DeviceCatalogue catalogue = DeviceCatalogue.standard(devices);
-            HardwareTarget t = Targets.resolve(target, catalogue, batch);
             Model model = modelArg.load();
-            if (point != null) {
-                DesignPointHardware.Result dp = DesignPointHardware.apply(config, point, model, cfg);
+            HardwareConfig cfg;
+            String t = target;
+            if (pointJson != null) {
+                DesignPoint point = DesignPointCodec.fromTree(pointJson, String.valueOf(config.getFileName()));
+                boolean fpga = t == null || catalogue.find(t).isPresent();
+                point = DesignPointHardware.withOverrides(point, fpga ? t : null, precision, reuseFactor, strategy,
+                        io, clockMhz, strictReuse);
+                if (t == null) {
+                    t = PointHardware.device(point, catalogue).name();
+                }
+                DesignPointHardware.Result dp = DesignPointHardware.apply(point, model);
                 model = dp.model();
                 cfg = dp.config();
+            } else {
+                cfg = configuration(config);
             }
-            HardwareReport r = t.estimate(model, cfg);
+            HardwareTarget ht = Targets.resolve(t == null ? "xcvu9p" : t, catalogue, batch);
+            HardwareReport r = ht.estimate(model, cfg);
             out.print(json ? toJson(r) : table(r));
             out.flush();
             return 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.model.Quantization;
 import dev.sparsimony.engine.report.LayerSummary;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,6 +45,8 @@ final class InfoCommand implements Callable<Integer> {
                 }
             });
             root.put("parameters", model.parameterCount());
+            ArrayNode quant = root.putArray("quantization");
+            Quantization.of(model).forEach(q -> quant.add(om.valueToTree(q)));
             root.put("kernelSparsity", model.kernelSparsity());
             ArrayNode layers = root.putArray("layers");
             for (LayerSummary r : rows) {
@@ -64,6 +67,13 @@ final class InfoCommand implements Callable<Integer> {
         }
         t.print(out);
         out.println("Outputs: " + String.join(", ", model.outputs()));
+        List<Quantization> quant = Quantization.of(model);
+        if (!quant.isEmpty()) {
+            // the model's own precision (QONNX/Brevitas quantizers), as the importer recorded it
+            out.println("Quantized: " + String.join(", ", quant.stream().map(q -> q.layer() + " " + q.tensor() + " "
+                    + q.bits() + "-bit " + (q.signed() ? "signed" : "unsigned") + (q.narrow() ? " narrow" : "")
+                    + " " + q.scale()).toList()));
+        }
         return 0;
     }
 }

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             EvaluateCommand.class,
             EstimateCommand.class,
+            ExploreCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SparsimonyCli implements Runnable {

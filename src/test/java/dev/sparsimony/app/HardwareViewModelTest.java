@@ -90,6 +90,18 @@ class HardwareViewModelTest {
         onFx(() -> hw.clockProperty().set("250"));
         FpgaEstimate at250 = settled(vm);
         assertEquals(250, at250.clockMhz(), 1e-9);
+
+        // one reuse factor: the panel's RF is the point's, and the dsp-pattern structures follow it
+        onFx(() -> {
+            hw.strategyProperty().set(Strategy.RESOURCE);
+            hw.reuseFactorProperty().set(8);
+            vm.prune().settings().granularityProperty().set("dsp-pattern");
+        });
+        waitUntil(() -> !vm.prune().computingProperty().get() && vm.prune().designProperty().get() != null
+                && vm.prune().designProperty().get().point().hardware().reuseFactor() == 8
+                && vm.prune().structuresProperty().get().containsKey("fc1"));
+        var fc1 = onFx(() -> vm.prune().structuresProperty().get().get("fc1"));
+        assertEquals(16 * 64 / 8, fc1.count(), "one structure per multiplier at RF 8");
         assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
         vm.shutdown();
     }

@@ -140,4 +140,61 @@ class MainViewModelTest {
     void shapesAreShownWithoutTheBatchAxis() {
         assertEquals("8×8×3", MainViewModel.shapeWithoutBatch(new int[] {1, 8, 8, 3}));
     }
+
+    /** A model with NaN weights: the window asks; "no" keeps the current model, "yes" opens it. */
+    @Test
+    void nonFiniteWeightsAreOpenedOnlyWhenTheUserSaysSo(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("nan-model");
+        dev.sparsimony.engine.io.npyjson.ProjectFormat.write(new dev.sparsimony.engine.model.Model("nan",
+                java.util.List.of(new dev.sparsimony.engine.model.ValueInfo("x", new int[] {-1, 2})),
+                java.util.List.of(new dev.sparsimony.engine.model.Node("fc", new dev.sparsimony.engine.model.Ops.Dense(
+                        dev.sparsimony.engine.model.Tensor.of(new float[] {1, Float.NaN, 0, 1}, 2, 2), null),
+                        java.util.List.of("x"))), java.util.List.of("fc")), model);
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = demo(dialogs);
+        ModelSession before = onFx(() -> vm.sessionProperty().get());
+        onFx(() -> vm.openModel(model));
+        waitUntil(() -> !dialogs.questions.isEmpty() && !vm.loadingProperty().get());
+        assertTrue(dialogs.questions.get(0).contains("layer 'fc' kernel (1 NaN of 4 values)"), dialogs.questions.toString());
+        assertTrue(dialogs.errors.isEmpty(), dialogs.errors.toString());
+        assertSame(before, onFx(() -> vm.sessionProperty().get()));
+
+        dialogs.answer = true;
+        onFx(() -> vm.openModel(model));
+        waitUntil(() -> onFx(() -> vm.sessionProperty().get()) != before && !vm.loadingProperty().get());
+        assertEquals("nan", onFx(() -> vm.sessionProperty().get()).model().name());
+        assertEquals(2, dialogs.questions.size());
+        vm.shutdown();
+    }
+
+    /** Validation data with NaN: the window asks before using it; "no" keeps the current data. */
+    @Test
+    void nonFiniteDataIsUsedOnlyWhenTheUserSaysSo(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("nan.npy");
+        float[] v = new float[16 * 3];
+        v[5] = Float.NaN;
+        dev.sparsimony.engine.io.npy.Npy.write(data, dev.sparsimony.engine.io.npy.NpyArray.ofFloats(
+                dev.sparsimony.engine.model.Tensor.of(v, 3, 16)));
+        RecordingDialogs dialogs = new RecordingDialogs();
+        MainViewModel vm = demo(dialogs);
+        ModelSession before = onFx(() -> vm.sessionProperty().get());
+        onFx(() -> vm.openData(data));
+        waitUntil(() -> !dialogs.questions.isEmpty() && !vm.loadingProperty().get());
+        assertTrue(dialogs.questions.get(0).contains("data 'nan.npy' (1 NaN of 48 values)"), dialogs.questions.toString());
+        assertSame(before, onFx(() -> vm.sessionProperty().get()));
+        dialogs.answer = true;
+        onFx(() -> vm.openData(data));
+        waitUntil(() -> onFx(() -> vm.sessionProperty().get()) != before && !vm.loadingProperty().get());
+        assertEquals(3, onFx(() -> vm.sessionProperty().get()).data().size());
+        vm.shutdown();
+    }
+
+    /** A view-model showing the demo model, its dialogs recorded. */
+    private static MainViewModel demo(RecordingDialogs dialogs) throws Exception {
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
+                new RecentFiles(null)));
+        onFx(vm::openDemo);
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        return vm;
+    }
 }

@@ -9,6 +9,15 @@ import java.util.Optional;
 /** A dialog service that records errors instead of showing them. */
 final class RecordingDialogs implements DialogService {
     final List<String> errors = new ArrayList<>();
+    final List<String> questions = new ArrayList<>();
+    /** The answer to every question. */
+    volatile boolean answer;
+
+    @Override
+    public boolean confirm(String title, String question) {
+        questions.add(title + ": " + question);
+        return answer;
+    }
 
     @Override
     public void showError(String title, String message) {

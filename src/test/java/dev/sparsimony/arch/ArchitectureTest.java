@@ -1,6 +1,7 @@
 package dev.sparsimony.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -30,4 +31,16 @@ class ArchitectureTest {
     static final ArchRule appDoesNotUseTheCli = noClasses().that().resideInAPackage("dev.sparsimony.app..")
             .should().dependOnClassesThat().resideInAPackage("dev.sparsimony.cli..")
             .because("the GUI and the CLI are siblings over the engine").allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule enginePackagesAreFreeOfCycles = slices().matching("dev.sparsimony.engine.(*)..")
+            .should().beFreeOfCycles()
+            .because("one package per concept: pruning never knows the hardware model, the composition root"
+                    + " (engine.explore) joins them");
+
+    @ArchTest
+    static final ArchRule pruningDoesNotKnowTheHardware = noClasses().that().resideInAPackage("dev.sparsimony.engine.prune..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.sparsimony.engine.hardware..",
+                    "dev.sparsimony.engine.knapsack..")
+            .because("the knapsack never knows what a DSP is; costs come from the point through engine.explore");
 }

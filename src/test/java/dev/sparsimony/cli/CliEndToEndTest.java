@@ -1,6 +1,8 @@
 package dev.sparsimony.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -153,6 +155,110 @@ class CliEndToEndTest {
         Run r = run("info", "--bogus", modelDir.toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    /** Two inputs a, b and two outputs sum = a + b, prod = a * b (project format). */
+    static Path twoInTwoOut() {
+        Path p = dir.resolve("two");
+        if (!Files.isDirectory(p)) {
+            ProjectFormat.write(new Model("two", List.of(new ValueInfo("a", new int[] {-1, 2}),
+                    new ValueInfo("b", new int[] {-1, 2})), List.of(
+                    new Node("sum", new Ops.Binary(Ops.BinaryKind.ADD), List.of("a", "b")),
+                    new Node("prod", new Ops.Binary(Ops.BinaryKind.MUL), List.of("a", "b"))),
+                    List.of("sum", "prod")), p);
+            Npy.write(dir.resolve("a.npy"), NpyArray.ofFloats(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2)));
+            Npy.write(dir.resolve("b.npy"), NpyArray.ofFloats(Tensor.of(new float[] {10, 20, 30, 40}, 2, 2)));
+        }
+        return p;
+    }
+
+    @Test
+    void predictBindsSeveralInputsInOrderOrByNameAndWritesEveryOutput() throws Exception {
+        Path m = twoInTwoOut();
+        Path out = dir.resolve("outs");
+        Run r = run("predict", m.toString(), "--input", dir.resolve("a.npy").toString(), "--input",
+                dir.resolve("b.npy").toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("output 'sum' shape [2, 2]") && r.out().contains("output 'prod'"), r.out());
+        assertArrayEquals(new float[] {11, 22, 33, 44}, Npy.read(out.resolve("sum.npy")).toTensor().data());
+        assertArrayEquals(new float[] {10, 40, 90, 160}, Npy.read(out.resolve("prod.npy")).toTensor().data());
+        // by name, in any order: b first, a second
+        Path out2 = dir.resolve("outs2");
+        Run named = run("predict", m.toString(), "--input", "b=" + dir.resolve("a.npy"), "--input",
+                "a=" + dir.resolve("b.npy"), "--output", out2.toString());
+        assertEquals(0, named.code(), named.err());
+        assertArrayEquals(new float[] {10, 40, 90, 160}, Npy.read(out2.resolve("prod.npy")).toTensor().data());
+        assertOneLineError(run("predict", m.toString(), "--input", dir.resolve("a.npy").toString(), "--output",
+                out.toString()), "no --input for model input 'b'");
+        assertOneLineError(run("predict", m.toString(), "--input", "c=" + dir.resolve("a.npy"), "--output",
+                out.toString()), "has no input named 'c'");
+        assertOneLineError(run("predict", m.toString(), "--input", dir.resolve("a.npy").toString(), "--input",
+                dir.resolve("b.npy").toString(), "--output", dir.resolve("one.npy").toString()), "give a folder");
+    }
+
+    @Test
+    void outputLocationIsCheckedBeforeRunning() throws Exception {
+        assertOneLineError(run("predict", modelDir.toString(), "--input", dir.resolve("x.npy").toString(),
+                "--output", dir.resolve("no/such/dir/y.npy").toString()), "output folder does not exist");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertOneLineError(run("predict", twoInTwoOut().toString(), "--input", dir.resolve("a.npy").toString(),
+                "--input", dir.resolve("b.npy").toString(), "--output", file.toString()), "give a folder");
+        Path ro = dir.resolve("readonly");
+        Files.createDirectories(ro);
+        // root may write anywhere: then there is no read-only folder to try
+        assumeTrue(ro.toFile().setWritable(false) && !Files.isWritable(ro), "cannot make a read-only folder here");
+        try {
+            assertOneLineError(run("predict", modelDir.toString(), "--input", dir.resolve("x.npy").toString(),
+                    "--output", ro.resolve("y.npy").toString()), "not writable");
+        } finally {
+            ro.toFile().setWritable(true);
+        }
+    }
+
+    @Test
+    void nonFiniteInputsNeedAllowNonfinite() throws Exception {
+        Path nan = dir.resolve("nan.npy");
+        Npy.write(nan, NpyArray.ofFloats(Tensor.of(new float[] {Float.NaN, 1}, 1, 2)));
+        assertOneLineError(run("predict", modelDir.toString(), "--input", nan.toString(), "--output",
+                dir.resolve("n.npy").toString()), "--allow-nonfinite");
+        Run ok = run("predict", modelDir.toString(), "--allow-nonfinite", "--input", nan.toString(), "--output",
+                dir.resolve("n.npy").toString());
+        assertEquals(0, ok.code(), ok.err());
+        Map<String, NpyArray> data = new LinkedHashMap<>();
+        data.put("x", NpyArray.ofFloats(Tensor.of(new float[] {1, Float.POSITIVE_INFINITY}, 1, 2)));
+        data.put("y", NpyArray.ofInts(new int[] {0}, 1));
+        Path inf = dir.resolve("inf.npz");
+        Npz.write(inf, data);
+        assertOneLineError(run("evaluate", modelDir.toString(), "--data", inf.toString()), "1 +Inf of 2 values");
+    }
+
+    @Test
+    void emptyDataIsAnErrorNotNanPercent() throws Exception {
+        Map<String, NpyArray> data = new LinkedHashMap<>();
+        data.put("x", NpyArray.ofFloats(Tensor.zeros(0, 2)));
+        data.put("y", NpyArray.ofInts(new int[0], 0));
+        Path empty = dir.resolve("empty.npz");
+        Npz.write(empty, data);
+        assertOneLineError(run("evaluate", modelDir.toString(), "--data", empty.toString()), "holds no samples");
+    }
+
+    /** A Brevitas-style model opens with its own precision, and info says so. */
+    @Test
+    void infoListsTheModelsOwnQuantization() throws Exception {
+        dev.sparsimony.engine.io.onnx.OnnxBuild b = new dev.sparsimony.engine.io.onnx.OnnxBuild(13)
+                .input("x", -1, 2).init("W", new float[] {0.3f, -0.9f, 2.2f, 0.1f}, 2, 2)
+                .init("s", new float[] {0.25f}).init("z", new float[] {0f}).init("bw", new float[] {3f});
+        b.graph().addNode(dev.sparsimony.engine.io.onnx.proto.OnnxProto.NodeProto.newBuilder().setOpType("Quant")
+                .setDomain("qonnx.custom_op.general").addInput("W").addInput("s").addInput("z").addInput("bw")
+                .addOutput("Wq").addAttribute(dev.sparsimony.engine.io.onnx.OnnxBuild.ai("narrow", 1)));
+        b.node("MatMul", new String[] {"x", "Wq"}, "fc").output("fc");
+        Path f = dir.resolve("brevitas.onnx");
+        Files.write(f, b.proto().toBuilder().addOpsetImport(dev.sparsimony.engine.io.onnx.proto.OnnxProto
+                .OperatorSetIdProto.newBuilder().setDomain("qonnx.custom_op.general").setVersion(1)).build()
+                .toByteArray());
+        Run r = run("info", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Quantized: fc kernel 3-bit signed narrow per-tensor"), r.out());
     }
 
     static void assertOneLineError(Run r, String fragment) {

@@ -7,6 +7,11 @@ import java.util.Optional;
 public interface DialogService {
     void showError(String title, String message);
 
+    /** Asks a yes/no question (e.g. whether to open a model with NaN weights); true when the user goes on. */
+    default boolean confirm(String title, String question) {
+        return false;
+    }
+
     Optional<Path> chooseModel(Path initialDirectory);
 
     /** A model stored as a folder (project format). */

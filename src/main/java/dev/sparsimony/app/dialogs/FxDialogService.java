@@ -36,6 +36,22 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public boolean confirm(String title, String question) {
+        ButtonType goOn = new ButtonType("Continue", javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, "", goOn, ButtonType.CANCEL);
+        alert.initOwner(owner);
+        alert.setTitle("Sparsimony");
+        alert.setHeaderText(title);
+        Label text = new Label(question);
+        text.setWrapText(true);
+        text.setMaxWidth(520);
+        text.setId("confirm-message");
+        alert.getDialogPane().setContent(text);
+        alert.getDialogPane().getStyleClass().add("sparsimony-dialog");
+        return alert.showAndWait().filter(b -> b == goOn).isPresent();
+    }
+
+    @Override
     public Optional<Path> chooseModel(Path initialDirectory) {
         FileChooser fc = chooser("Open model", initialDirectory);
         fc.getExtensionFilters().addAll(

@@ -7,7 +7,9 @@ import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.DesignResult;
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.FpgaEstimate;
-import dev.sparsimony.engine.hardware.HardwareConfig;
+import dev.sparsimony.engine.explore.DesignPointHardware;
+import dev.sparsimony.engine.explore.HardwareSpec;
+import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.hardware.IoType;
 import dev.sparsimony.engine.hardware.LayerEstimate;
 import dev.sparsimony.engine.hardware.Strategy;
@@ -68,8 +70,15 @@ public final class HardwareViewModel {
         prune.prunedProperty().addListener(x -> schedule());
         prune.designProperty().addListener(x -> schedule());
         for (javafx.beans.Observable o : List.of(device, reuseFactor, strategy, io, clock, strictReuse)) {
-            o.addListener(x -> schedule());
+            o.addListener(x -> {
+                if (!showing) {
+                    publish();
+                    schedule();
+                }
+            });
         }
+        // a point applied from elsewhere (a plot, a file) brings its own hardware settings: the panel shows them
+        prune.settings().hardwareProperty().addListener((o, a, h) -> show(h));
         // the catalogue is a small JSON resource, but still read off the JavaFX thread
         CompletableFuture.supplyAsync(engine::devices).whenComplete((list, e) -> Platform.runLater(() -> {
             if (e != null) {
@@ -85,6 +94,61 @@ public final class HardwareViewModel {
         }));
     }
 
+    private boolean showing;
+
+    /** The panel's controls take a point's hardware settings (without publishing them back). */
+    private void show(HardwareSpec h) {
+        if (publishing || h == null) {
+            return;
+        }
+        showing = true;
+        try {
+            if (h.device() != null) {
+                devices.stream().filter(d -> d.name().equalsIgnoreCase(h.device())
+                        || d.part().equalsIgnoreCase(h.device())).findFirst().ifPresent(d -> device.set(d.name()));
+            }
+            if (h.reuseFactor() != null) {
+                reuseFactor.set(h.reuseFactor());
+            }
+            if (h.strategy() != null) {
+                strategy.set(Strategy.parse(h.strategy()));
+            }
+            if (h.io() != null) {
+                io.set(IoType.parse(h.io()));
+            }
+            clock.set(h.clockMhz() == null ? "" : String.valueOf(h.clockMhz()));
+            strictReuse.set(Boolean.TRUE.equals(h.strictReuse()));
+        } catch (ModelException e) {
+            showError(e.getMessage());
+        } finally {
+            showing = false;
+        }
+        schedule();
+    }
+
+    private boolean publishing;
+
+    /**
+     * The panel's settings become the design point's hardware settings (the single source of the reuse factor the
+     * structures follow); a clock that is not a number leaves the point as it was (the panel shows the error).
+     */
+    private void publish() {
+        if (showing) {
+            return;
+        }
+        publishing = true;
+        try {
+            Double mhz = parseClock(clock.get());
+            prune.settings().hardwareProperty().set(new HardwareSpec(device.get(), strategy.get().label(),
+                    reuseFactor.get(), io.get() == IoType.STREAM ? "stream" : "parallel",
+                    mhz != null && mhz > 0 ? mhz : null, null, strictReuse.get() ? Boolean.TRUE : null));
+        } catch (ModelException e) {
+            // shown by schedule()
+        } finally {
+            publishing = false;
+        }
+    }
+
     private void schedule() {
         if (shutDown) {
             return; // e.g. the device catalogue arriving after the window closed
@@ -96,17 +160,24 @@ public final class HardwareViewModel {
             return;
         }
         DesignResult r = prune.designProperty().get();
-        DesignPoint point = r == null ? null : r.point();
-        HardwareConfig base;
+        DesignPoint point;
         try {
-            base = HardwareConfig.hls4mlDefaults().withOptions(null, reuseFactor.get(), strategy.get(), io.get(),
-                    parseClock(clock.get()), strictReuse.get());
+            Double mhz = parseClock(clock.get());
+            if (mhz != null && !(mhz > 0)) {
+                throw new ModelException("clock must be positive, got " + mhz + " MHz");
+            }
+            // the panel's settings are the point's hardware settings (the single source the engine reads)
+            point = DesignPointHardware.withOverrides(r == null ? DesignPoint.of(PruneSpec.none()) : r.point(),
+                    d.name(), null, reuseFactor.get(), strategy.get().label(), io.get() == IoType.STREAM ? "stream"
+                            : "parallel", mhz, strictReuse.get());
+            point.canonical();
         } catch (ModelException e) {
             runner.cancel();
             showError(e.getMessage());
             return;
         }
-        runner.submit(job -> engine.estimateFpga(model, point, base, d), this::apply, this::failed);
+        DesignPoint p = point;
+        runner.submit(job -> engine.estimateFpga(model, p, d), this::apply, this::failed);
     }
 
     private static Double parseClock(String text) {

@@ -4,27 +4,20 @@ import dev.sparsimony.engine.data.DataFiles;
 import dev.sparsimony.engine.data.Dataset;
 import dev.sparsimony.engine.explore.DesignPoint;
 import dev.sparsimony.engine.explore.DesignPointEvaluator;
-import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.infer.Nd4jRuntime;
 import dev.sparsimony.engine.io.ModelFiles;
 import dev.sparsimony.engine.io.npyjson.ProjectFormat;
 import dev.sparsimony.engine.metric.Evaluator;
 import dev.sparsimony.engine.metric.Quality;
 import dev.sparsimony.engine.model.Model;
-import dev.sparsimony.engine.model.Node;
-import dev.sparsimony.engine.prune.Granularities;
-import dev.sparsimony.engine.prune.Granularity;
-import dev.sparsimony.engine.prune.LayerContext;
 import dev.sparsimony.engine.prune.Pruning;
 import dev.sparsimony.engine.prune.StructureMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.sparsimony.engine.explore.DesignPointHardware;
+import dev.sparsimony.engine.explore.PointHardware;
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
 import dev.sparsimony.engine.hardware.FpgaEstimate;
 import dev.sparsimony.engine.hardware.FpgaModel;
-import dev.sparsimony.engine.hardware.HardwareConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +35,11 @@ final class EngineServices implements EngineGateway {
     }
 
     @Override
+    public Model loadModel(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return ModelFiles.load(path, policy);
+    }
+
+    @Override
     public Optional<Path> defaultValidationData(Path modelPath) {
         return ProjectFormat.defaultValidationData(modelPath);
     }
@@ -49,6 +47,11 @@ final class EngineServices implements EngineGateway {
     @Override
     public Dataset loadData(Path path) {
         return DataFiles.load(path);
+    }
+
+    @Override
+    public Dataset loadData(Path path, dev.sparsimony.engine.model.NonFinite.Policy policy) {
+        return DataFiles.load(path, dev.sparsimony.engine.data.DataOptions.DEFAULT, policy);
     }
 
     @Override
@@ -63,27 +66,13 @@ final class EngineServices implements EngineGateway {
 
     @Override
     public DesignPointEvaluator designEvaluator(Model model, Dataset data) {
-        return new DesignPointEvaluator(model, data);
+        // the window's hardware panel estimates on its own (and shows its errors inline)
+        return new DesignPointEvaluator(model, data).computeHardware(false);
     }
 
     @Override
     public Map<String, StructureMap> structures(Model model, DesignPoint point) {
-        PruneSpec ps = point.prune();
-        Map<String, StructureMap> out = new LinkedHashMap<>();
-        if (ps.granularity() == null || ps.granularity().equals("unstructured")) {
-            return out;
-        }
-        Granularity g = Granularities.create(ps.granularity(), ps.params());
-        Map<String, int[]> shapes = model.inferShapes(1);
-        int bits = point.weights().absent() || point.weights().fixed() == null ? 32 : point.weights().fixed().width();
-        // the evaluator's reading of the "rf" parameter: the reuse factor, at least 1
-        int rf = (int) Math.max(1, Math.round(ps.params().getOrDefault("rf", 1.0)));
-        for (Node n : model.prunableNodes()) {
-            LayerContext ctx = LayerContext.of(model, n, shapes).withSparsity(ps.sparsityOrZero())
-                    .withHardware(bits, rf);
-            out.put(n.name(), g.structures(n, ctx));
-        }
-        return out;
+        return DesignPointEvaluator.structures(model, point);
     }
 
     @Override
@@ -92,8 +81,8 @@ final class EngineServices implements EngineGateway {
     }
 
     @Override
-    public FpgaEstimate estimateFpga(Model compressed, DesignPoint point, HardwareConfig base, Device device) {
-        return FpgaModel.estimate(compressed, DesignPointHardware.config(point, compressed, base), device);
+    public FpgaEstimate estimateFpga(Model compressed, DesignPoint point, Device device) {
+        return FpgaModel.estimate(compressed, PointHardware.config(point), device);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.sparsimony.app.prune;
 
 import dev.sparsimony.engine.explore.DesignPoint;
+import dev.sparsimony.engine.explore.HardwareSpec;
+import dev.sparsimony.engine.explore.LayerSpec;
 import dev.sparsimony.engine.explore.PruneSpec;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.prune.Granularities;
-import dev.sparsimony.engine.prune.StructureCosts;
+import dev.sparsimony.engine.explore.ResourceCosts;
 import dev.sparsimony.engine.quantize.QuantizerSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +16,8 @@ import java.util.Map;
 import javafx.beans.Observable;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -36,6 +40,20 @@ public final class DesignSettings {
     /** Weight width W of ap_fixed&lt;W,I&gt;; 0 keeps float weights. */
     private final IntegerProperty weightBits = new SimpleIntegerProperty(this, "weightBits", 0);
     private final IntegerProperty weightIntegerBits = new SimpleIntegerProperty(this, "weightIntegerBits", 1);
+    /**
+     * The hardware settings of the point (set by the hardware panel): the reuse factor the dsp-pattern and
+     * bram-block structures follow, and the settings hardware budgets are costed with.
+     */
+    private final ObjectProperty<HardwareSpec> hardware = new SimpleObjectProperty<>(this, "hardware",
+            HardwareSpec.DEFAULTS);
+    /** Per-layer overrides by layer name (the per-layer settings table); empty = every layer follows the bar. */
+    private final ObjectProperty<Map<String, LayerSpec>> layers = new SimpleObjectProperty<>(this, "layers", Map.of());
+    /**
+     * What the bar does not show of an applied point (bias and output quantizers, other weight quantizers,
+     * depth shrinking, seed); the bar's controls and the slider override the rest.
+     */
+    private final ObjectProperty<DesignPoint> base = new SimpleObjectProperty<>(this, "base",
+            DesignPoint.of(PruneSpec.none()));
 
     /** Granularity ids of the engine's registry, "unstructured" first, the rest alphabetically. */
     public static List<String> granularities() {
@@ -44,16 +62,19 @@ public final class DesignSettings {
         return ids;
     }
 
-    /** Budget resources of the engine's cost registry (params, MACs, bytes, DSP, BRAM, ...). */
+    /** Budget resources the engine costs (params, MACs, bytes, DSP, BRAM, LUT, ...). */
     public static List<String> resources() {
-        List<String> r = new ArrayList<>(StructureCosts.resources());
+        List<String> r = new ArrayList<>(ResourceCosts.resources());
         r.sort(String.CASE_INSENSITIVE_ORDER);
         return r;
     }
 
     /** Plain global magnitude pruning of float weights: what the slider alone does, with or without data. */
     public boolean isPlain() {
-        return UNSTRUCTURED.equals(granularity.get()) && "global".equals(selection.get()) && weightBits.get() == 0;
+        DesignPoint b = base.get();
+        return UNSTRUCTURED.equals(granularity.get()) && "global".equals(selection.get()) && weightBits.get() == 0
+                && layers.get().isEmpty() && b.weights().absent() && b.biases().absent() && b.outputs().absent()
+                && b.depthShrink().isEmpty();
     }
 
     public boolean isKnapsack() {
@@ -68,9 +89,50 @@ public final class DesignSettings {
                 ? PruneSpec.knapsack(g, p, "l1", Map.of(budgetResource.get(), budgetPercent.get() / 100.0), true,
                 null)
                 : PruneSpec.structured(g, p, "l1", selection.get(), sparsity);
-        QuantizerSpec w = weightBits.get() == 0 ? QuantizerSpec.none()
-                : QuantizerSpec.fixed(weightBits.get(), weightIntegerBits.get());
-        return DesignPoint.of(ps).withQuantizers(w, null, null).withName("gui");
+        DesignPoint b = base.get();
+        QuantizerSpec w = weightBits.get() > 0 ? QuantizerSpec.fixed(weightBits.get(), weightIntegerBits.get())
+                : "fixed".equals(b.weights().type()) ? QuantizerSpec.none() : b.weights();
+        return b.withPrune(ps).withQuantizers(w, b.biases(), b.outputs()).withHardware(hardware.get())
+                .withLayers(layers.get()).withName("gui");
+    }
+
+    /**
+     * Sets every control from a point (a result clicked on a plot, a file opened) and returns the sparsity the slider
+     * must show (NaN for knapsack selection). What the bar cannot show is kept in {@link #baseProperty()}, so
+     * {@link #toDesignPoint} at that sparsity gives the same point back.
+     */
+    public double apply(DesignPoint p) {
+        PruneSpec ps = p.prune();
+        base.set(p);
+        granularity.set(ps.granularity() == null ? UNSTRUCTURED : ps.granularity());
+        params.set(formatParams(ps.params()));
+        String sel = ps.selectionOrDefault();
+        selection.set(sel);
+        if ("knapsack".equals(sel) && ps.budgets().size() == 1) {
+            var e = ps.budgets().entrySet().iterator().next();
+            budgetResource.set(e.getKey());
+            budgetPercent.set(100 * e.getValue());
+        }
+        if ("fixed".equals(p.weights().type()) && p.weights().fixed() != null) {
+            weightIntegerBits.set(p.weights().fixed().integer());
+            weightBits.set(p.weights().fixed().width());
+        } else {
+            weightBits.set(0);
+        }
+        hardware.set(p.hardware());
+        layers.set(p.layers());
+        return "knapsack".equals(sel) ? Double.NaN : ps.sparsityOrZero();
+    }
+
+    /** {n=2.0, m=4.0} -&gt; "m=4, n=2". */
+    public static String formatParams(Map<String, Double> p) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : new java.util.TreeMap<>(p).entrySet()) {
+            double v = e.getValue();
+            sb.append(sb.length() == 0 ? "" : ", ").append(e.getKey()).append('=')
+                    .append(v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v));
+        }
+        return sb.toString();
     }
 
     /** "n=2, m=4" -&gt; {n=2.0, m=4.0}. */
@@ -101,7 +163,7 @@ public final class DesignSettings {
     /** Every property, for listeners that re-run the computation on any change. */
     public Observable[] all() {
         return new Observable[] {granularity, params, selection, budgetResource, budgetPercent, weightBits,
-                weightIntegerBits};
+                weightIntegerBits, hardware, layers, base};
     }
 
     public StringProperty granularityProperty() {
@@ -126,6 +188,18 @@ public final class DesignSettings {
 
     public IntegerProperty weightBitsProperty() {
         return weightBits;
+    }
+
+    public ObjectProperty<Map<String, LayerSpec>> layersProperty() {
+        return layers;
+    }
+
+    public ObjectProperty<DesignPoint> baseProperty() {
+        return base;
+    }
+
+    public ObjectProperty<HardwareSpec> hardwareProperty() {
+        return hardware;
     }
 
     public IntegerProperty weightIntegerBitsProperty() {

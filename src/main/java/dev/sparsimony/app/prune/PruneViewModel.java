@@ -201,6 +201,19 @@ public final class PruneViewModel {
         }
     }
 
+    /**
+     * Shows a point (clicked on a plot, opened from a file): every control, the per-layer settings, the hardware
+     * settings and the slider take the point's values, and the model view shows it.
+     */
+    public void applyPoint(DesignPoint p) {
+        double sp = settings.apply(p);
+        if (!Double.isNaN(sp)) {
+            sparsityPercent.set(100 * sp);
+            settle();
+        }
+        schedule(sparsityPercent.get() / 100.0);
+    }
+
     /** The design point of the current controls and slider (for saving); throws ModelException for bad input. */
     public DesignPoint currentDesignPoint() {
         return settings.toDesignPoint(sparsityPercent.get() / 100.0);

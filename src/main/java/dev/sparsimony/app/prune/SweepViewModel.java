@@ -4,10 +4,17 @@ import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.LatestOnlyRunner;
 import dev.sparsimony.app.model.ModelSession;
 import dev.sparsimony.engine.explore.DesignPoint;
-import dev.sparsimony.engine.explore.DesignPointEvaluator;
-import dev.sparsimony.engine.model.Model;
+import dev.sparsimony.engine.explore.EvaluationBackend;
+import dev.sparsimony.engine.explore.PointResult;
+import dev.sparsimony.engine.explore.PruneSpec;
+import dev.sparsimony.engine.explore.SweepRunner;
 import dev.sparsimony.engine.model.ModelException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -15,16 +22,20 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
- * Quality against sparsity for the current design settings: the curve engineers read the "knee" from. Recomputed in
- * the background (own worker and own evaluator, so it never delays the slider) whenever the model, the data or a
- * design setting changes; not when the slider moves.
+ * Quality against sparsity for the current design settings: the curve engineers read the "knee" from. A small sweep
+ * of the engine's exploration runner (the same evaluator and runner as {@code sparsimony explore}), started in the
+ * background whenever the model, the data or a design setting changes (not when the slider moves); the curve grows
+ * as each point finishes. A new sweep cancels the one before.
  */
 public final class SweepViewModel {
     /** Sparsities of the sweep, in %. */
     public static final double[] SPARSITIES = {0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95};
 
-    /** The curve: sparsity % and quality % per point (NaN where a point could not be computed). */
-    public record Curve(ModelSession session, double[] sparsity, double[] quality) {
+    /**
+     * The curve: sparsity % and quality % per point (NaN where a point is not computed yet or could not be);
+     * {@code complete} once every point is in.
+     */
+    public record Curve(ModelSession session, double[] sparsity, double[] quality, boolean complete) {
     }
 
     private final EngineGateway engine;
@@ -33,9 +44,10 @@ public final class SweepViewModel {
     private final LatestOnlyRunner<Curve> runner = new LatestOnlyRunner<>("sparsimony-sweep");
     private final ReadOnlyObjectWrapper<Curve> curve = new ReadOnlyObjectWrapper<>(this, "curve");
     private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper(this, "note", "");
-    // worker thread only
-    private DesignPointEvaluator evaluator;
-    private ModelSession evaluatorSession;
+    /** The sweep in flight (worker thread sets it; any thread may cancel it). */
+    private volatile SweepRunner current;
+    /** Incremented per sweep on the JavaFX thread: partial results of an older sweep are dropped. */
+    private long generation;
 
     public SweepViewModel(EngineGateway engine, ReadOnlyObjectProperty<ModelSession> session,
                           DesignSettings settings) {
@@ -50,7 +62,9 @@ public final class SweepViewModel {
 
     public void recompute() {
         ModelSession s = session.get();
+        long gen = ++generation;
         curve.set(null);
+        stopCurrent();
         if (s == null || !s.hasData()) {
             runner.cancel();
             note.set(s == null ? "" : "needs validation data");
@@ -61,56 +75,82 @@ public final class SweepViewModel {
             note.set("not for knapsack selection (the budget sets the sparsity)");
             return;
         }
-        boolean plain = settings.isPlain();
-        DesignPoint[] points = new DesignPoint[SPARSITIES.length];
-        if (!plain) {
-            try {
-                for (int i = 0; i < points.length; i++) {
-                    points[i] = settings.toDesignPoint(SPARSITIES[i] / 100);
-                }
-            } catch (ModelException e) {
-                runner.cancel();
-                note.set("");
-                return;
+        List<DesignPoint> points = new ArrayList<>();
+        try {
+            for (double sp : SPARSITIES) {
+                points.add(settings.isPlain() ? DesignPoint.of(PruneSpec.magnitude(sp / 100, true))
+                        : settings.toDesignPoint(sp / 100));
             }
+        } catch (ModelException e) {
+            runner.cancel();
+            note.set("");
+            return;
         }
         note.set("computing…");
+        double[] q = new double[SPARSITIES.length];
+        Arrays.fill(q, Double.NaN);
         runner.submit(job -> {
-            double[] q = new double[SPARSITIES.length];
-            Arrays.fill(q, Double.NaN);
-            for (int i = 0; i < SPARSITIES.length && !job.cancelled(); i++) {
-                try {
-                    q[i] = 100 * (plain ? plainQuality(s, SPARSITIES[i] / 100) : designQuality(s, points[i]));
-                } catch (ModelException e) {
-                    // a point the granularity cannot reach stays NaN (a gap in the curve)
-                }
+            EvaluationBackend backend = engine.evaluationBackend(s.model(), s.data());
+            SweepRunner sweep = new SweepRunner(backend, threads(), null, null);
+            Map<String, Integer> index = new LinkedHashMap<>();
+            for (int i = 0; i < points.size(); i++) {
+                index.putIfAbsent(points.get(i).key(), i);
             }
-            return new Curve(s, SPARSITIES.clone(), q);
+            sweep.addListener(r -> {
+                Integer i = index.get(r.key());
+                if (i != null) {
+                    double v = r.ok() ? 100 * r.accuracy() : Double.NaN;
+                    Platform.runLater(() -> partial(gen, s, i, v, q));
+                }
+            });
+            current = sweep;
+            try {
+                if (job.cancelled()) {
+                    return null;
+                }
+                List<PointResult> rs = sweep.evaluate(points, null);
+                double[] all = new double[SPARSITIES.length];
+                Arrays.fill(all, Double.NaN);
+                for (int i = 0; i < rs.size(); i++) {
+                    PointResult r = rs.get(i);
+                    all[i] = r != null && r.ok() ? 100 * r.accuracy() : Double.NaN; // a point the granularity cannot reach stays a gap
+                }
+                return sweep.cancelled() ? null : new Curve(s, SPARSITIES.clone(), all, true);
+            } finally {
+                current = null;
+                sweep.close();
+                backend.close();
+            }
         }, c -> {
-            if (c.session() == session.get()) {
+            if (c != null && c.session() == session.get() && gen == generation) {
                 curve.set(c);
                 note.set("");
             }
         }, e -> note.set(e instanceof ModelException ? e.getMessage() : "sweep failed: " + e));
     }
 
-    private double plainQuality(ModelSession s, double sparsity) {
-        if (sparsity <= 0) {
-            return s.baseline().value();
+    /** A point of the running sweep arrived (JavaFX thread): the curve grows. */
+    private void partial(long gen, ModelSession s, int i, double value, double[] q) {
+        if (gen != generation || s != session.get()) {
+            return;
         }
-        Model p = engine.pruneGlobalMagnitude(s.model(), sparsity);
-        return engine.evaluate(p, s.model(), s.data()).value();
+        q[i] = value;
+        Curve c = curve.get();
+        if (c == null || !c.complete()) {
+            curve.set(new Curve(s, SPARSITIES.clone(), q.clone(), false));
+        }
     }
 
-    private double designQuality(ModelSession s, DesignPoint point) {
-        if (evaluatorSession != s) {
-            if (evaluator != null) {
-                evaluator.close();
-            }
-            evaluator = engine.designEvaluator(s.model(), s.data()).computeStorage(false);
-            evaluatorSession = s;
+    private void stopCurrent() {
+        SweepRunner r = current;
+        if (r != null) {
+            r.cancel();
         }
-        return evaluator.evaluate(point).quality().value();
+    }
+
+    /** One core is left to the slider's own evaluation and the window. */
+    private static int threads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     public ReadOnlyObjectProperty<Curve> curveProperty() {
@@ -127,6 +167,7 @@ public final class SweepViewModel {
     }
 
     public void shutdown() {
+        stopCurrent();
         runner.shutdown();
     }
 }

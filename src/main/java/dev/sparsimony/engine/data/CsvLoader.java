@@ -1,6 +1,7 @@
 package dev.sparsimony.engine.data;
 
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Problems;
 import dev.sparsimony.engine.model.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -93,8 +94,8 @@ final class CsvLoader implements DataLoader {
                     Float f = parse(cells[c]);
                     if (f == null) {
                         throw new ModelException("data '" + name + "' line " + lineNo + ", column " + (c + 1)
-                                + (header != null ? " (" + header[c] + ")" : "") + ": '" + cells[c].strip()
-                                + "' is not a number");
+                                + (header != null ? " (" + Problems.excerpt(header[c]) + ")" : "") + ": '"
+                                + Problems.excerpt(cells[c].strip()) + "' is not a number");
                     }
                     v[c] = f;
                 }
@@ -199,11 +200,25 @@ final class CsvLoader implements DataLoader {
         return cells;
     }
 
-    /** The cell as a finite float, or null when it is not a number. */
+    /**
+     * The cell as a float, or null when it is not a number. NaN and infinities are numbers here ("nan", "inf",
+     * "-Infinity" as NumPy's savetxt writes them): whether data may hold them is the one policy of
+     * {@link DataFiles#load}, not the text reader's.
+     */
     static Float parse(String cell) {
         String c = cell.strip();
         if (c.isEmpty()) {
             return null;
+        }
+        switch (c.toLowerCase(Locale.ROOT)) {
+            case "nan", "+nan", "-nan":
+                return Float.NaN;
+            case "inf", "+inf", "infinity", "+infinity":
+                return Float.POSITIVE_INFINITY;
+            case "-inf", "-infinity":
+                return Float.NEGATIVE_INFINITY;
+            default:
+                break;
         }
         char ch = c.charAt(0);
         // Float.parseFloat also takes "NaN", "Infinity" and hex or "1f"/"1d" suffixes: only plain decimals here
@@ -215,8 +230,7 @@ final class CsvLoader implements DataLoader {
             return null;
         }
         try {
-            float f = Float.parseFloat(c);
-            return Float.isFinite(f) ? f : null;
+            return Float.parseFloat(c); // an overflowing literal such as 1e99 becomes an infinity, as in NumPy
         } catch (NumberFormatException e) {
             return null;
         }

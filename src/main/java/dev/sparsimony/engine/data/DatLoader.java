@@ -69,7 +69,7 @@ final class DatLoader implements DataLoader {
                     Float f = CsvLoader.parse(cells[c]);
                     if (f == null) {
                         throw new ModelException("data '" + name + "' line " + lineNo + ", value " + (c + 1) + ": '"
-                                + cells[c] + "' is not a number");
+                                + dev.sparsimony.engine.model.Problems.excerpt(cells[c]) + "' is not a number");
                     }
                     v[c] = f;
                 }

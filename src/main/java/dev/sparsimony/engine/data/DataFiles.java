@@ -1,6 +1,8 @@
 package dev.sparsimony.engine.data;
 
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.NonFinite;
+import dev.sparsimony.engine.model.Problems;
 import dev.sparsimony.engine.model.Tensor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -47,8 +49,16 @@ public final class DataFiles {
         return load(path, DataOptions.DEFAULT);
     }
 
-    /** Loads a data file, with one-line errors for missing, unreadable, unsupported or malformed files. */
+    /**
+     * Loads a data file, with one-line errors for missing, unreadable, unsupported or malformed files; data without
+     * samples is an error, and NaN or infinite values are refused ({@link NonFinite.Policy#REFUSE}).
+     */
     public static Dataset load(Path path, DataOptions options) {
+        return load(path, options, NonFinite.Policy.REFUSE);
+    }
+
+    /** As {@link #load(Path, DataOptions)}, with non-finite values refused or allowed by {@code policy}. */
+    public static Dataset load(Path path, DataOptions options, NonFinite.Policy policy) {
         DataOptions opt = options == null ? DataOptions.DEFAULT : options;
         byte[] head = probe(path);
         for (DataLoader l : loaders()) {
@@ -57,6 +67,7 @@ public final class DataFiles {
                 if (opt.ignoreLabels() && d.hasLabels()) {
                     d = d.withLabels(null);
                 }
+                checkContent(d, path, policy);
                 return d.scaled(opt.scale());
             }
         }
@@ -91,6 +102,20 @@ public final class DataFiles {
         return Labels.fromTensor(t, name);
     }
 
+    /** Empty data is an error (an accuracy over 0 samples means nothing); non-finite values follow the policy. */
+    static void checkContent(Dataset d, Path path, NonFinite.Policy policy) {
+        String name = String.valueOf(path.getFileName());
+        if (d.size() == 0) {
+            throw new ModelException("data '" + name + "' holds no samples (shape " + d.x().shapeString() + ")");
+        }
+        if (d.x().size() == 0) {
+            throw new ModelException("data '" + name + "' holds " + d.size() + " samples without values (shape "
+                    + d.x().shapeString() + ")");
+        }
+        NonFinite.Finding f = NonFinite.scan("data '" + name + "'", d.x().data(), false);
+        NonFinite.check(f == null ? List.of() : List.of(f), policy, name, "values");
+    }
+
     // ------------------------------------------------------------------ shared helpers
 
     interface IoSupplier<T> {
@@ -117,7 +142,9 @@ public final class DataFiles {
                     + " (raise -Xmx, or use fewer samples)", e);
         } catch (RuntimeException e) {
             throw new ModelException("data file " + name + " is corrupt or not " + format + " data ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+                    + Problems.inUserWords(e) + ")", e);
+        } catch (StackOverflowError e) {
+            throw new ModelException("data file " + name + " is corrupt: its structure is nested too deeply", e);
         }
     }
 
@@ -131,6 +158,10 @@ public final class DataFiles {
         }
         if (Files.isDirectory(path)) {
             throw new ModelException("data path " + path + " is a directory; give a data file");
+        }
+        if (!Files.isRegularFile(path)) {
+            // a named pipe or device would block the reader forever (or never end)
+            throw new ModelException("data path " + path + " is not a regular file (a pipe or a device?)");
         }
         if (!Files.isReadable(path)) {
             throw new ModelException("data file is not readable: " + path);

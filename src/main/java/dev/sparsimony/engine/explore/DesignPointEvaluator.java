@@ -1,6 +1,15 @@
 package dev.sparsimony.engine.explore;
 
 import dev.sparsimony.engine.data.Dataset;
+import dev.sparsimony.engine.hardware.Device;
+import dev.sparsimony.engine.hardware.DeviceCatalogue;
+import dev.sparsimony.engine.hardware.FpgaEstimate;
+import dev.sparsimony.engine.hardware.FpgaModel;
+import dev.sparsimony.engine.hardware.HardwareConfig;
+import dev.sparsimony.engine.hardware.LayerHwConfig;
+import dev.sparsimony.engine.knapsack.KnapsackResult;
+import dev.sparsimony.engine.knapsack.KnapsackSolver;
+import dev.sparsimony.engine.knapsack.MipSolver;
 import dev.sparsimony.engine.infer.CompiledModel;
 import dev.sparsimony.engine.infer.OutputTransform;
 import dev.sparsimony.engine.infer.kernels.NdUtil;
@@ -24,7 +33,6 @@ import dev.sparsimony.engine.prune.LayerContext;
 import dev.sparsimony.engine.prune.Pruning;
 import dev.sparsimony.engine.prune.Ranking;
 import dev.sparsimony.engine.prune.StructureCost;
-import dev.sparsimony.engine.prune.StructureCosts;
 import dev.sparsimony.engine.prune.StructureMap;
 import dev.sparsimony.engine.quantize.FixedPoint;
 import dev.sparsimony.engine.quantize.Quantizer;
@@ -43,20 +51,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
- * Applies design points to one model and one validation data set and measures them. Built for many points: the
- * model is compiled once ({@link CompiledModel}, once per distinct depth-shrink choice), every layer has a scratch
- * kernel/bias array that is overwritten per point, structure rankings (sort orders) are computed once per
- * (layer, granularity, importance) and re-used, and quantization works in place. Not thread-safe: use one
- * evaluator per thread.
+ * Applies design points to one model and one validation data set and measures them: quality, sparsity, storage and
+ * the hardware estimate with the point's own settings. Built for many points: the model is compiled once
+ * ({@link CompiledModel}, once per distinct depth-shrink choice), every layer has a scratch kernel/bias array that is
+ * overwritten per point, structure rankings (sort orders) are computed once per (layer, granularity, importance) and
+ * shared between evaluators through {@link Shared}, and quantization works in place.
+ *
+ * <p>Threads: an evaluator is a per-thread workspace (compiled model, scratch buffers); it is not thread-safe. The
+ * {@link Shared} state (rankings) is immutable once built and may be shared by any number of evaluators.
+ * {@link #cancel()} may be called from any thread.
  */
 public final class DesignPointEvaluator implements AutoCloseable {
     /** Relative index width for the sparse storage estimate (EIE uses 4 bits; Deep Compression 4 for FC). */
     public static final int RELATIVE_INDEX_BITS = 4;
 
+    /**
+     * State that every evaluator of one model may share: structure rankings (immutable once built; built once,
+     * whichever worker needs one first).
+     */
+    public static final class Shared {
+        final java.util.concurrent.ConcurrentHashMap<RankingKey, Ranking> rankings =
+                new java.util.concurrent.ConcurrentHashMap<>();
+    }
+
     private final Model original;
     private final Dataset data;
+    private Shared shared = new Shared();
+    private DeviceCatalogue catalogue = DeviceCatalogue.builtIn();
+    private boolean computeHardware = true;
+    private volatile BooleanSupplier cancelled = () -> false;
+    private final List<Runnable> interrupts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final float[] x;
     private final int n;
     private final int batch;
@@ -107,6 +134,45 @@ public final class DesignPointEvaluator implements AutoCloseable {
         this.batch = Math.max(1, Math.min(n, maxBatch));
     }
 
+    /** Shares rankings with other evaluators of the same model (sweep workers). */
+    public DesignPointEvaluator share(Shared s) {
+        this.shared = s;
+        return this;
+    }
+
+    /** The device catalogue points name their device in (default: the built-in one). */
+    public DesignPointEvaluator catalogue(DeviceCatalogue c) {
+        this.catalogue = c;
+        return this;
+    }
+
+    /** The hardware estimate per point can be skipped when only quality is needed. */
+    public DesignPointEvaluator computeHardware(boolean on) {
+        this.computeHardware = on;
+        return this;
+    }
+
+    /**
+     * A check the evaluator polls between tiles of the validation data and while the knapsack MIP runs; when it
+     * turns true the running evaluation stops with {@link Cancelled}.
+     */
+    public DesignPointEvaluator cancelWhen(BooleanSupplier c) {
+        this.cancelled = c;
+        return this;
+    }
+
+    /** Stops a running knapsack solve at once (called by whoever made the cancel check true). */
+    public void interrupt() {
+        interrupts.forEach(Runnable::run);
+    }
+
+    /** Thrown when an evaluation stops because its cancel check turned true. */
+    public static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super("cancelled", null, false, false);
+        }
+    }
+
     /** Storage accounting (Huffman etc.) per point can be skipped when only quality is needed. */
     public DesignPointEvaluator computeStorage(boolean on) {
         this.computeStorage = on;
@@ -124,9 +190,18 @@ public final class DesignPointEvaluator implements AutoCloseable {
         return measure(point, pr);
     }
 
+    /**
+     * A point whose quality is already known (computed for a point with the same {@link DesignPoint#accuracyKey()}):
+     * applied and measured for everything but quality, which costs no inference.
+     */
+    public DesignResult evaluateKnownQuality(DesignPoint point, Quality quality) {
+        Prepared pr = apply(point);
+        return summarise(point, pr, pr.last, quality);
+    }
+
     public Compressed evaluateWithModel(DesignPoint point) {
         DesignResult r = evaluate(point);
-        return new Compressed(r, build(point, prepared.get(point.depthShrink())));
+        return new Compressed(r, build(point, prepared.get(point.canonical().depthShrink())));
     }
 
     /** The compressed model (pruned, quantized weights and biases; output types recorded in metadata). */
@@ -136,8 +211,8 @@ public final class DesignPointEvaluator implements AutoCloseable {
 
     /** Checks every field of a point against the model; throws ModelException naming the bad field. */
     public void validate(DesignPoint point) {
-        Prepared pr = prepare(point.depthShrink());
-        resolve(point, pr);
+        DesignPoint c = point.canonical();
+        resolve(c, prepare(c.depthShrink()));
     }
 
     @Override
@@ -156,6 +231,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
     // ------------------------------------------------------------------ preparation (once per shrink set)
 
     private static final class Prepared {
+        String shrinkKey;
         Model model;
         Map<String, int[]> shapes;
         List<Node> layers;
@@ -166,12 +242,15 @@ public final class DesignPointEvaluator implements AutoCloseable {
         Node softmax;
         CompiledModel logits;
         float[] logitsOut;
-        final Map<String, Ranking> rankings = new HashMap<>();
-        final Map<String, GlobalOrder> global = new HashMap<>();
-        final Map<String, Granularity> granularities = new HashMap<>();
+        final Map<GlobalKey, GlobalOrder> global = new HashMap<>();
+        final Map<String, FpgaEstimate> unpruned = new HashMap<>();
+        /** The knapsack's status and the estimate made while checking its budgets, for the last point. */
+        String solver;
+        FpgaEstimate estimate;
+        final Map<GranularityKey, Granularity> granularities = new HashMap<>();
         final Map<String, WeightQuantizer> quantizers = new HashMap<>();
         final Map<String, QuantizeOutput> transforms = new HashMap<>();
-        final java.util.Set<String> validated = new java.util.HashSet<>();
+        final java.util.Set<Object> validated = new java.util.HashSet<>();
         Resolved last;
     }
 
@@ -181,6 +260,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
             return pr;
         }
         pr = new Prepared();
+        pr.shrinkKey = String.join(",", shrink);
         try {
             pr.model = DepthShrinker.merge(original, shrink);
         } catch (ModelException e) {
@@ -251,11 +331,25 @@ public final class DesignPointEvaluator implements AutoCloseable {
     // ------------------------------------------------------------------ resolution of a point per layer
 
     /** Everything a point means for each layer of the prepared model. */
-    private record Resolved(Granularity[] gran, String[] granKey, LayerContext[] ctx, Importance importance,
-                            double[] sparsity, WeightQuantizer[] wq, FixedPoint[] bq, Map<String, FixedPoint> oq) {
+    /** A granularity with its parameters and, for the structures that follow the hardware, width and RF. */
+    private record GranularityKey(String id, Map<String, Double> params, int bits, int rf) {
     }
 
-    private Resolved resolve(DesignPoint p, Prepared pr) {
+    /** A ranking: depth-shrink choice, layer, granularity, importance (records: no string building per point). */
+    private record RankingKey(String shrink, int layer, GranularityKey granularity, String importance) {
+    }
+
+    private record GlobalKey(List<GranularityKey> granularities, String importance, String exempt) {
+    }
+
+    private record Resolved(DesignPoint point, Granularity[] gran, GranularityKey[] granKey, LayerContext[] ctx,
+                            boolean[] exempt, Importance importance, double[] sparsity, WeightQuantizer[] wq,
+                            FixedPoint[] bq, Map<String, FixedPoint> oq, HardwareConfig hw, LayerHwConfig[] layerHw,
+                            FixedPoint[] dataIn, Device device) {
+    }
+
+    private Resolved resolve(DesignPoint canonical, Prepared pr) {
+        DesignPoint p = canonical;
         PruneSpec ps = p.prune();
         for (String l : p.layers().keySet()) {
             if (!pr.model.hasNode(l)) {
@@ -264,25 +358,26 @@ public final class DesignPointEvaluator implements AutoCloseable {
             }
         }
         String sel = ps.selectionOrDefault();
-        if (!List.of("layer", "global", "knapsack").contains(sel)) {
-            throw new ModelException("prune.selection must be layer, global or knapsack, got '" + sel + "'");
-        }
-        if (ps.sparsity() != null) {
-            Pruning.checkSparsity(ps.sparsity(), "prune.sparsity");
-        }
         Importance imp;
         try {
             imp = Importances.create(ps.importance());
         } catch (ModelException e) {
             throw new ModelException("prune.importance: " + e.getMessage(), e);
         }
+        HardwareConfig hw = PointHardware.config(p);
+        Device device = PointHardware.device(p, catalogue);
+        boolean followsHardware = p.pruningFollowsHardware();
+        Map<String, FixedPoint> dataPrecision = FpgaModel.inputPrecisions(pr.model, hw);
         int L = pr.layers.size();
         Granularity[] gran = new Granularity[L];
-        String[] keys = new String[L];
+        GranularityKey[] keys = new GranularityKey[L];
         LayerContext[] ctx = new LayerContext[L];
+        boolean[] exempt = new boolean[L];
         double[] sp = new double[L];
         WeightQuantizer[] wq = new WeightQuantizer[L];
         FixedPoint[] bq = new FixedPoint[L];
+        LayerHwConfig[] layerHw = new LayerHwConfig[L];
+        FixedPoint[] dataIn = new FixedPoint[L];
         Map<String, FixedPoint> oq = new LinkedHashMap<>();
         FixedPoint globalOut = p.outputs().fixedOnly("outputs");
         if (globalOut != null) {
@@ -294,18 +389,17 @@ public final class DesignPointEvaluator implements AutoCloseable {
         }
         for (int i = 0; i < L; i++) {
             Node layer = pr.layers.get(i);
+            String lf = "layers." + layer.name();
             LayerSpec ls = p.layers().get(layer.name());
-            String field = ls != null && ls.granularity() != null ? "layers." + layer.name() : "prune";
+            exempt[i] = ls != null && ls.exemptFromPruning();
+            String field = ls != null && ls.granularity() != null ? lf : "prune";
             String gid = ls != null && ls.granularity() != null ? ls.granularity() : ps.granularity();
             Map<String, Double> params = ls != null && ls.params() != null ? ls.params() : ps.params();
             Double s = ls != null && ls.sparsity() != null ? ls.sparsity() : ps.sparsity();
-            if (ls != null && ls.sparsity() != null) {
-                Pruning.checkSparsity(ls.sparsity(), "layers." + layer.name() + ".sparsity");
-            }
-            sp[i] = s == null ? 0 : s;
+            sp[i] = exempt[i] || s == null ? 0 : s;
             QuantizerSpec wspec = ls != null && ls.weights() != null ? ls.weights() : p.weights();
-            String wfield = ls != null && ls.weights() != null ? "layers." + layer.name() + ".weights" : "weights";
-            String wkey = wspec.toString() + "|" + p.seed();
+            String wfield = ls != null && ls.weights() != null ? lf + ".weights" : "weights";
+            String wkey = wspec + "|" + p.seed();
             WeightQuantizer q = pr.quantizers.get(wkey);
             if (q == null && !wspec.absent()) {
                 try {
@@ -317,25 +411,36 @@ public final class DesignPointEvaluator implements AutoCloseable {
             }
             wq[i] = q;
             QuantizerSpec bspec = ls != null && ls.biases() != null ? ls.biases() : p.biases();
-            bq[i] = bspec.fixedOnly(ls != null && ls.biases() != null ? "layers." + layer.name() + ".biases" : "biases");
+            bq[i] = bspec.fixedOnly(ls != null && ls.biases() != null ? lf + ".biases" : "biases");
             if (ls != null && ls.outputs() != null) {
-                FixedPoint o = ls.outputs().fixedOnly("layers." + layer.name() + ".outputs");
+                FixedPoint o = ls.outputs().fixedOnly(lf + ".outputs");
                 if (o == null) {
                     oq.remove(layer.name());
                 } else {
                     oq.put(layer.name(), o);
                 }
             }
-            int bits = q == null ? 32 : q.bitsPerWeight();
-            int rf = ls != null && ls.reuseFactor() != null ? ls.reuseFactor()
-                    : (int) Math.round(params.getOrDefault("rf", 1.0)) <= 0 ? 1
-                    : (int) Math.round(params.getOrDefault("rf", 1.0));
+            // the layer as the hardware builds it: its weight width and (hls4ml-corrected) reuse factor are what
+            // the dsp-pattern and bram-block structures and the knapsack's hardware costs follow
+            try {
+                layerHw[i] = FpgaModel.effectiveLayer(layer, hw);
+            } catch (ModelException e) {
+                if (followsHardware) {
+                    throw new ModelException(lf + ".reuseFactor: " + e.getMessage(), e);
+                }
+                // an invalid reuse factor in strict mode fails the hardware estimate, not a pruning that ignores it
+                layerHw[i] = hw.layer(layer.name());
+            }
+            dataIn[i] = dataPrecision.get(layer.name());
+            int bits = layerHw[i].weight().width();
+            int rf = layerHw[i].reuseFactor();
             try {
                 ctx[i] = new LayerContext(pr.model, pr.shapes.get(layer.name()), sp[i], bits, rf);
             } catch (ModelException e) {
-                throw new ModelException("layers." + layer.name() + ": " + e.getMessage(), e);
+                throw new ModelException(lf + ": " + e.getMessage(), e);
             }
-            String key = gid + new TreeMap<>(params) + "|b" + bits + "|rf" + rf;
+            boolean hwStructures = Granularities.registration(gid).usesHardware();
+            GranularityKey key = new GranularityKey(gid, params, hwStructures ? bits : 0, hwStructures ? rf : 0);
             Granularity g = pr.granularities.get(key);
             try {
                 if (g == null) {
@@ -344,7 +449,7 @@ public final class DesignPointEvaluator implements AutoCloseable {
                 }
                 if (g.wholeStructures()) {
                     ranking(pr, i, g, key, imp, ctx[i]); // cached; validates sizes against this layer
-                } else if (pr.validated.add(layer.name() + "|" + key)) {
+                } else if (pr.validated.add(List.of(i, key))) {
                     g.structures(layer, ctx[i]);
                 }
             } catch (ModelException e) {
@@ -369,16 +474,13 @@ public final class DesignPointEvaluator implements AutoCloseable {
                 throw new ModelException("prune.budgets: knapsack selection needs at least one budget");
             }
             for (int i = 0; i < L; i++) {
-                if (!gran[i].wholeStructures()) {
+                if (!exempt[i] && !gran[i].wholeStructures()) {
                     throw new ModelException("prune.granularity: " + gran[i].id() + " keeps part of each structure,"
                             + " so it cannot be selected by the knapsack; use layer or global selection");
                 }
             }
-        } else if (ps.sparsity() == null && p.layers().values().stream().noneMatch(l -> l.sparsity() != null)
-                && !ps.granularity().equals("n-of-m")) {
-            // nothing to prune: fine (quantization-only point)
         }
-        return new Resolved(gran, keys, ctx, imp, sp, wq, bq, oq);
+        return new Resolved(p, gran, keys, ctx, exempt, imp, sp, wq, bq, oq, hw, layerHw, dataIn, device);
     }
 
     /** Layer outputs typed by the global output quantizer: weighted layers, BatchNorm, non-ReLU activations. */
@@ -390,40 +492,54 @@ public final class DesignPointEvaluator implements AutoCloseable {
         return nd.op().isPrunable() || nd.op() instanceof Ops.BatchNorm;
     }
 
-    private Ranking ranking(Prepared pr, int i, Granularity g, String gkey, Importance imp, LayerContext ctx) {
-        String key = pr.layers.get(i).name() + "|" + gkey + "|" + imp.id();
-        Ranking r = pr.rankings.get(key);
-        if (r == null) {
+    private Ranking ranking(Prepared pr, int i, Granularity g, GranularityKey gkey, Importance imp,
+                            LayerContext ctx) {
+        RankingKey key = new RankingKey(pr.shrinkKey, i, gkey, imp.id());
+        return shared.rankings.computeIfAbsent(key, k -> {
             Node layer = pr.layers.get(i);
             StructureMap map = g.structures(layer, ctx);
-            r = Ranking.of(map, imp.scores(layer, KernelView.of(layer).data(), map, ctx));
-            pr.rankings.put(key, r);
-        }
-        return r;
+            return Ranking.of(map, imp.scores(layer, KernelView.of(layer).data(), map, ctx));
+        });
     }
 
     // ------------------------------------------------------------------ applying a point to the scratch arrays
 
-    private Prepared apply(DesignPoint p) {
+    private Prepared apply(DesignPoint point) {
+        DesignPoint p = point.canonical();
         Prepared pr = prepare(p.depthShrink());
         Resolved rv = resolve(p, pr);
         pr.last = rv;
-        int L = pr.layers.size();
-        for (int i = 0; i < L; i++) {
-            float[] src = KernelView.kernel(pr.layers.get(i)).data();
-            System.arraycopy(src, 0, pr.kernel[i], 0, src.length);
-        }
+        pr.solver = null;
+        pr.estimate = null;
         switch (p.prune().selectionOrDefault()) {
             case "layer" -> {
-                for (int i = 0; i < L; i++) {
+                restoreKernels(pr);
+                for (int i = 0; i < pr.layers.size(); i++) {
                     pruneLayer(pr, rv, i, rv.sparsity()[i]);
                 }
+                quantize(pr, rv);
             }
-            case "global" -> pruneGlobal(pr, rv, p.prune().sparsityOrZero());
+            case "global" -> {
+                restoreKernels(pr);
+                pruneGlobal(pr, rv, p.prune().sparsityOrZero());
+                quantize(pr, rv);
+            }
             case "knapsack" -> pruneKnapsack(pr, rv, p.prune());
             default -> throw new IllegalStateException();
         }
-        for (int i = 0; i < L; i++) {
+        return pr;
+    }
+
+    private static void restoreKernels(Prepared pr) {
+        for (int i = 0; i < pr.layers.size(); i++) {
+            float[] src = KernelView.kernel(pr.layers.get(i)).data();
+            System.arraycopy(src, 0, pr.kernel[i], 0, src.length);
+        }
+    }
+
+    /** Weight and bias quantization of the (pruned) scratch kernels, in place. */
+    private static void quantize(Prepared pr, Resolved rv) {
+        for (int i = 0; i < pr.layers.size(); i++) {
             if (rv.wq()[i] != null) {
                 rv.wq()[i].quantize(pr.kernel[i]);
             }
@@ -435,10 +551,12 @@ public final class DesignPointEvaluator implements AutoCloseable {
                 }
             }
         }
-        return pr;
     }
 
     private void pruneLayer(Prepared pr, Resolved rv, int i, double s) {
+        if (rv.exempt()[i]) {
+            return;
+        }
         Granularity g = rv.gran()[i];
         if (g.wholeStructures()) {
             if (s > 0) {
@@ -462,23 +580,31 @@ public final class DesignPointEvaluator implements AutoCloseable {
     private void pruneGlobal(Prepared pr, Resolved rv, double s) {
         int L = pr.layers.size();
         boolean allWhole = true;
-        for (Granularity g : rv.gran()) {
-            allWhole &= g.wholeStructures();
+        StringBuilder exemptKey = new StringBuilder();
+        for (int i = 0; i < L; i++) {
+            allWhole &= rv.exempt()[i] || rv.gran()[i].wholeStructures();
+            exemptKey.append(rv.exempt()[i] ? 'x' : '-');
         }
         if (!allWhole) {
-            // per-layer sparsities from the global magnitude ranking, then each layer's own granularity
-            Map<String, boolean[]> m = Pruning.mask(pr.model, s);
+            // per-layer sparsities from the global magnitude ranking of the layers that may be pruned, then each
+            // layer's own granularity
+            Model m = exemptKey.indexOf("x") >= 0 ? globalWithout(pr, rv) : pr.model;
+            Map<String, boolean[]> mask = Pruning.mask(m, s);
             for (int i = 0; i < L; i++) {
-                pruneLayer(pr, rv, i, Pruning.sparsity(m.get(pr.layers.get(i).name())));
+                boolean[] k = mask.get(pr.layers.get(i).name());
+                pruneLayer(pr, rv, i, k == null ? 0 : Pruning.sparsity(k));
             }
             return;
         }
-        String key = String.join(";", rv.granKey()) + "|" + rv.importance().id();
+        GlobalKey key = new GlobalKey(List.of(rv.granKey()), rv.importance().id(), exemptKey.toString());
         GlobalOrder go = pr.global.get(key);
         if (go == null) {
             List<double[]> entries = new ArrayList<>();
             int total = 0;
             for (int i = 0; i < L; i++) {
+                if (rv.exempt()[i]) {
+                    continue;
+                }
                 Ranking r = ranking(pr, i, rv.gran()[i], rv.granKey()[i], rv.importance(), rv.ctx()[i]);
                 double[] sc = r.scores();
                 for (int st = 0; st < sc.length; st++) {
@@ -515,78 +641,246 @@ public final class DesignPointEvaluator implements AutoCloseable {
         }
     }
 
+    /** The model whose prunable layers are only the non-exempt ones (exempt layers become weightless stand-ins). */
+    private static Model globalWithout(Prepared pr, Resolved rv) {
+        List<Node> nodes = new ArrayList<>();
+        java.util.Set<String> exempt = new java.util.HashSet<>();
+        for (int i = 0; i < pr.layers.size(); i++) {
+            if (rv.exempt()[i]) {
+                exempt.add(pr.layers.get(i).name());
+            }
+        }
+        for (Node nd : pr.model.nodes()) {
+            nodes.add(exempt.contains(nd.name()) ? nd.withOp(new Ops.Identity()) : nd);
+        }
+        return pr.model.withGraph(nodes, pr.model.outputs());
+    }
+
+    /** The knapsack's items: every structure of every layer that may be pruned, with values and cost rows. */
+    private static final class Items {
+        Ranking[] rk;
+        int[] offset;
+        double[] values;
+        double[][] costs;
+        int count;
+    }
+
+    /**
+     * Knapsack selection (Ramhorst et al. 2023, hls4ml dsp_aware_pruning): keep the most important structures
+     * within every budget. Hardware budgets are costed with the point's own device and settings, and relative to
+     * the point's unpruned design as the hardware model estimates it (non-prunable parts count as fixed). The
+     * answer is then estimated with those settings; where rounding in the model (partly freed BRAM words,
+     * ceil(n/RF) multiplier limits) puts it over a budget, that budget is tightened by the excess and the knapsack
+     * solved again, so the estimate of the result never exceeds the budget.
+     */
     private void pruneKnapsack(Prepared pr, Resolved rv, PruneSpec ps) {
         int L = pr.layers.size();
         List<String> resources = new ArrayList<>(new TreeMap<>(ps.budgets()).keySet());
-        Ranking[] rk = new Ranking[L];
-        int items = 0;
+        Items it = new Items();
+        it.rk = new Ranking[L];
+        it.offset = new int[L + 1];
         for (int i = 0; i < L; i++) {
-            rk[i] = ranking(pr, i, rv.gran()[i], rv.granKey()[i], rv.importance(), rv.ctx()[i]);
-            items += rk[i].map().count();
+            it.offset[i] = it.count;
+            if (!rv.exempt()[i]) {
+                it.rk[i] = ranking(pr, i, rv.gran()[i], rv.granKey()[i], rv.importance(), rv.ctx()[i]);
+                it.count += it.rk[i].map().count();
+            }
         }
-        double[] values = new double[items];
-        double[][] costs = new double[resources.size()][items];
-        double[] fixed = new double[resources.size()];
-        double[] all = new double[resources.size()];
-        int off = 0;
+        it.offset[L] = it.count;
+        it.values = new double[it.count];
+        it.costs = new double[resources.size()][it.count];
+        double[] allItems = new double[resources.size()];
+        double[] fixedItems = new double[resources.size()];
+        boolean anyHardware = resources.stream().anyMatch(ResourceCosts::isHardware);
         for (int i = 0; i < L; i++) {
+            if (it.rk[i] == null) {
+                continue;
+            }
             Node layer = pr.layers.get(i);
-            double[] sc = rk[i].scores();
+            double[] sc = it.rk[i].scores();
             double max = 0;
             for (double v : sc) {
                 max = Math.max(max, v);
             }
             // hls4ml (dsp_aware_pruning masking.py): values normalised by the layer's largest, so no layer dominates
             for (int st = 0; st < sc.length; st++) {
-                values[off + st] = max > 0 ? sc[st] / max : 0;
+                it.values[it.offset[i] + st] = max > 0 ? sc[st] / max : 0;
             }
+            // hardware costs are those of the quantized weights, as the estimate will see them
+            Node costed = anyHardware ? quantizedLayer(pr, rv, i) : layer;
             for (int r = 0; r < resources.size(); r++) {
-                StructureCost cost = StructureCosts.create(resources.get(r), rv.ctx()[i]);
+                StructureCost cost = ResourceCosts.create(resources.get(r), rv.ctx()[i], rv.layerHw()[i],
+                        rv.dataIn()[i], rv.device());
                 int[] outShape = pr.shapes.get(layer.name());
-                double[] c = cost.costs(layer, outShape, rk[i].map());
-                System.arraycopy(c, 0, costs[r], off, c.length);
-                double f = cost.fixedCost(layer, outShape, rk[i].map());
-                fixed[r] += f;
-                all[r] += f;
+                double[] c = cost.costs(costed, outShape, it.rk[i].map());
+                System.arraycopy(c, 0, it.costs[r], it.offset[i], c.length);
                 for (double v : c) {
-                    all[r] += v;
+                    allItems[r] += v;
                 }
+                fixedItems[r] += cost.fixedCost(costed, outShape, it.rk[i].map());
             }
-            off += sc.length;
         }
+        FpgaEstimate unpruned = anyHardware ? unprunedEstimate(pr, rv) : null;
+        double[] limit = new double[resources.size()];
         double[] budgets = new double[resources.size()];
-        boolean relative = Boolean.TRUE.equals(ps.relativeBudgets());
+        String basis = ps.budgetBasis() == null ? "unpruned" : ps.budgetBasis();
         for (int r = 0; r < resources.size(); r++) {
             String res = resources.get(r);
             double b = ps.budgets().get(res);
-            if (!(b >= 0) || (relative && b > 1)) {
-                throw new ModelException("prune.budgets." + res + " must be " + (relative ? "in [0, 1]" : "non-negative")
-                        + ", got " + b);
+            boolean hwRes = ResourceCosts.isHardware(res);
+            // what no mask can change: hardware outside the items (other layers, exempt layers, shared units)
+            double fixed = hwRes ? ResourceCosts.total(unpruned, res) - allItems[r] : fixedItems[r];
+            double whole = hwRes ? ResourceCosts.total(unpruned, res) : allItems[r] + fixedItems[r];
+            double abs = switch (basis) {
+                case "absolute" -> {
+                    if (!(b >= 0) || Double.isInfinite(b)) {
+                        throw new ModelException("prune.budgets." + res + " must be a non-negative count, got " + b);
+                    }
+                    yield b;
+                }
+                case "device" -> {
+                    if (!hwRes) {
+                        throw new ModelException("prune.budgets." + res + ": a budget relative to the device needs a"
+                                + " device resource (DSP, BRAM, LUT), not " + res);
+                    }
+                    checkFraction(res, b, "of the device");
+                    yield b * ResourceCosts.capacity(rv.device(), res);
+                }
+                default -> {
+                    checkFraction(res, b, "of the unpruned design");
+                    yield b * whole;
+                }
+            };
+            if (abs < fixed - 1e-9) {
+                throw new ModelException("prune.budgets." + res + ": " + fmt(abs) + " " + res + " cannot be reached;"
+                        + " the least any pruning reaches is " + fmt(fixed) + " (what pruning these structures cannot"
+                        + " remove)");
             }
-            double abs = relative ? b * all[r] : b;
-            if (abs < fixed[r] - 1e-9) {
-                throw new ModelException("prune.budgets." + res + ": budget " + abs + " is below " + fixed[r]
-                        + ", the least any mask can reach (every structure pruned)");
-            }
-            budgets[r] = abs - fixed[r];
+            limit[r] = abs;
+            budgets[r] = abs - fixed;
         }
-        KnapsackProblem problem = new KnapsackProblem(values, costs, budgets);
-        boolean[] keep;
+        KnapsackSolver solver;
         try {
-            keep = KnapsackSolvers.create(ps.solver(), resources.size()).solve(problem);
+            solver = KnapsackSolvers.create("auto".equals(ps.solver()) ? null : ps.solver(), resources.size());
         } catch (ModelException e) {
             throw new ModelException("prune.solver: " + e.getMessage(), e);
         }
-        off = 0;
-        for (int i = 0; i < L; i++) {
-            int c = rk[i].map().count();
-            for (int st = 0; st < c; st++) {
-                if (!keep[off + st]) {
-                    rk[i].zeroStructure(st, pr.kernel[i]);
+        String status = null;
+        for (int attempt = 0; ; attempt++) {
+            KnapsackResult kr = solveCancellable(solver, new KnapsackProblem(it.values, it.costs, budgets));
+            status = status == null || status.equals(KnapsackResult.OPTIMAL) ? kr.status() : status;
+            restoreKernels(pr);
+            for (int i = 0; i < L; i++) {
+                if (it.rk[i] == null) {
+                    continue;
+                }
+                for (int st = 0; st < it.rk[i].map().count(); st++) {
+                    if (!kr.chosen()[it.offset[i] + st]) {
+                        it.rk[i].zeroStructure(st, pr.kernel[i]);
+                    }
                 }
             }
-            off += c;
+            quantize(pr, rv);
+            if (!anyHardware) {
+                break;
+            }
+            FpgaEstimate e = estimate(pr, rv);
+            pr.estimate = e;
+            boolean over = false;
+            for (int r = 0; r < resources.size(); r++) {
+                String res = resources.get(r);
+                if (ResourceCosts.isHardware(res)) {
+                    double excess = ResourceCosts.total(e, res) - limit[r];
+                    if (excess > 1e-9) {
+                        over = true;
+                        budgets[r] = Math.max(0, budgets[r] - excess);
+                    }
+                }
+            }
+            if (!over) {
+                break;
+            }
+            if (attempt >= MAX_BUDGET_REPAIRS) {
+                throw new ModelException("prune.budgets: the hardware estimate of the knapsack's answer stays over"
+                        + " its budget after " + MAX_BUDGET_REPAIRS + " tightenings (" + overText(e, resources, limit)
+                        + ")");
+            }
         }
+        pr.solver = status;
+    }
+
+    /** Tightenings of a hardware budget whose solution the estimate puts over it (each removes the excess). */
+    private static final int MAX_BUDGET_REPAIRS = 8;
+
+    private static void checkFraction(String res, double b, String of) {
+        if (!(b >= 0 && b <= 1)) {
+            throw new ModelException("prune.budgets." + res + " must be a fraction in [0, 1] " + of + ", got " + b
+                    + " (for counts set prune.budgetBasis to absolute)");
+        }
+    }
+
+    private static String overText(FpgaEstimate e, List<String> resources, double[] limit) {
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < resources.size(); r++) {
+            if (ResourceCosts.isHardware(resources.get(r))) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(resources.get(r)).append(' ')
+                        .append(fmt(ResourceCosts.total(e, resources.get(r)))).append(" of ").append(fmt(limit[r]));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.format(java.util.Locale.ROOT, "%,d", (long) v)
+                : String.format(java.util.Locale.ROOT, "%,.2f", v);
+    }
+
+    private KnapsackResult solveCancellable(KnapsackSolver solver, KnapsackProblem problem) {
+        if (solver instanceof MipSolver mip) {
+            Runnable stop = mip::interrupt;
+            interrupts.add(stop);
+            try {
+                if (cancelled.getAsBoolean()) {
+                    mip.interrupt();
+                }
+                return mip.solveReported(problem);
+            } finally {
+                interrupts.remove(stop);
+            }
+        }
+        return solver.solveReported(problem);
+    }
+
+    /** Layer i with its unpruned weights quantized as the point says (what the hardware sees before pruning). */
+    private static Node quantizedLayer(Prepared pr, Resolved rv, int i) {
+        Node l = pr.layers.get(i);
+        if (rv.wq()[i] == null) {
+            return l;
+        }
+        Tensor k = KernelView.kernel(l);
+        float[] q = k.data().clone();
+        rv.wq()[i].quantize(q);
+        return l.withOp(l.op().withWeight("kernel", k.withData(q)));
+    }
+
+    /** The hardware estimate of the point's unpruned design (its quantization and settings), cached per settings. */
+    private FpgaEstimate unprunedEstimate(Prepared pr, Resolved rv) {
+        DesignPoint p = rv.point();
+        Map<String, LayerSpec> ls = new TreeMap<>();
+        p.layers().forEach((k, v) -> ls.put(k, v.withGranularity(null, null).withSparsity(null).withExempt(null)));
+        String key = DesignPointCodec.hash(p.withPrune(PruneSpec.none()).withLayers(ls));
+        return pr.unpruned.computeIfAbsent(key, k -> {
+            Map<String, Node> repl = new LinkedHashMap<>();
+            for (int i = 0; i < pr.layers.size(); i++) {
+                repl.put(pr.layers.get(i).name(), quantizedLayer(pr, rv, i));
+            }
+            return FpgaModel.estimate(pr.model.withNodes(repl), rv.hw(), rv.device());
+        });
+    }
+
+    /** The hardware estimate of the scratch kernels as they are now (pruned and quantized). */
+    private FpgaEstimate estimate(Prepared pr, Resolved rv) {
+        return FpgaModel.estimate(buildWeights(pr), rv.hw(), rv.device());
     }
 
     // ------------------------------------------------------------------ measuring
@@ -677,7 +971,14 @@ public final class DesignPointEvaluator implements AutoCloseable {
     }
 
     private void forwardAll(CompiledModel cm, float[] out, int outSize, FirstLayerBound first) {
+        BooleanSupplier stop = cancelled;
         for (int s = 0, t = 0; s < n; s += batch, t++) {
+            if (stop.getAsBoolean()) {
+                if (first != null) {
+                    first.transform.proven = false;
+                }
+                throw new Cancelled();
+            }
             if (first != null) {
                 first.transform.proven = first.bound(tileInputMax()[t]) < first.transform.limit;
             }
@@ -802,10 +1103,22 @@ public final class DesignPointEvaluator implements AutoCloseable {
             macs += layerMacs;
         }
         double sparsity = totalW == 0 ? 0 : 1.0 - (double) totalNz / totalW;
-        return new DesignResult(p, quality, List.copyOf(layers), sparsity, totalNz, macs, storage);
+        FpgaEstimate hw = null;
+        if (computeHardware) {
+            hw = pr.estimate != null ? pr.estimate : estimate(pr, rv);
+            String note = PointHardware.typeNote(rv.point());
+            if (note != null) {
+                List<String> notes = new ArrayList<>(hw.notes());
+                notes.add(0, note);
+                hw = new FpgaEstimate(hw.device(), hw.clockMhz(), hw.io(), hw.layers(), hw.dsp(), hw.bram18(),
+                        hw.lut(), hw.ff(), hw.latencyCycles(), hw.intervalCycles(), hw.lutFfUncertainty(), notes);
+            }
+        }
+        return new DesignResult(p, quality, layers, sparsity, totalNz, macs, storage, hw, pr.solver);
     }
 
-    private Model build(DesignPoint p, Prepared pr) {
+    /** The prepared model with the scratch kernels and biases as they are now (copies). */
+    private static Model buildWeights(Prepared pr) {
         Map<String, Node> repl = new LinkedHashMap<>();
         for (int i = 0; i < pr.layers.size(); i++) {
             Node l = pr.layers.get(i);
@@ -816,13 +1129,46 @@ public final class DesignPointEvaluator implements AutoCloseable {
             }
             repl.put(l.name(), l.withOp(op));
         }
-        Model m = pr.model.withNodes(repl);
+        return pr.model.withNodes(repl);
+    }
+
+    private Model build(DesignPoint p, Prepared pr) {
+        Model m = buildWeights(pr);
         Map<String, String> md = new LinkedHashMap<>(m.metadata());
         md.put("sparsimony.designPoint", p.name() == null ? "" : p.name());
         if (pr.last != null) {
             pr.last.oq().forEach((node, t) -> md.put("sparsimony.outputType." + node, t.hlsType()));
         }
         return m.withMetadata(md);
+    }
+
+    /**
+     * The pruning structures of every prunable layer under a point (for drawing), keyed by layer name: the same
+     * granularity, parameters, weight width and effective reuse factor the evaluator prunes with. Unstructured and
+     * exempt layers have none.
+     */
+    public static Map<String, StructureMap> structures(Model model, DesignPoint point) {
+        DesignPoint c = point.canonical();
+        HardwareConfig hw = PointHardware.config(c);
+        Map<String, int[]> shapes = model.inferShapes(1);
+        Map<String, StructureMap> out = new LinkedHashMap<>();
+        for (Node layer : model.prunableNodes()) {
+            LayerSpec ls = c.layers().get(layer.name());
+            if (ls != null && ls.exemptFromPruning()) {
+                continue;
+            }
+            String gid = ls != null && ls.granularity() != null ? ls.granularity() : c.prune().granularity();
+            if (gid.equals("unstructured")) {
+                continue;
+            }
+            Map<String, Double> params = ls != null && ls.params() != null ? ls.params() : c.prune().params();
+            Double s = ls != null && ls.sparsity() != null ? ls.sparsity() : c.prune().sparsity();
+            LayerHwConfig lc = FpgaModel.effectiveLayer(layer, hw);
+            LayerContext ctx = new LayerContext(model, shapes.get(layer.name()), s == null ? 0 : s,
+                    lc.weight().width(), lc.reuseFactor());
+            out.put(layer.name(), Granularities.create(gid, params).structures(layer, ctx));
+        }
+        return out;
     }
 
     /** Kernel values after the last applied point (for tests and views); a copy. */

@@ -34,8 +34,20 @@ public final class DeviceCatalogue {
 
     private final List<String> order;
 
+    /** The built-in catalogue, read once (it is immutable). */
+    private static volatile DeviceCatalogue builtIn;
+
     /** Only the built-in devices. */
     public static DeviceCatalogue builtIn() {
+        DeviceCatalogue c = builtIn;
+        if (c == null) {
+            c = readBuiltIn();
+            builtIn = c;
+        }
+        return c;
+    }
+
+    private static DeviceCatalogue readBuiltIn() {
         Map<String, Device> m = new LinkedHashMap<>();
         try (InputStream in = DeviceCatalogue.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {

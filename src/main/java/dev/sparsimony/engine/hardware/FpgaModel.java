@@ -28,8 +28,7 @@ public final class FpgaModel {
         double clock = cfg.clockFor(device);
         FpgaParams p = cfg.params();
         Map<String, int[]> shapes = model.inferShapes(1);
-        Map<String, FixedPoint> precisionOf = new HashMap<>();
-        model.inputs().forEach(v -> precisionOf.put(v.name(), cfg.input()));
+        Map<String, FixedPoint> inputPrecision = inputPrecisions(model, cfg);
         List<LayerEstimate> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int levelsPerCycle = levelsPerCycle(clock, p);
@@ -38,8 +37,7 @@ public final class FpgaModel {
             Layout layout = layoutOf(node, layoutOf);
             layoutOf.put(node.name(), layout);
             LayerHwConfig lc = resolveReuse(node, shapes, cfg, notes);
-            FixedPoint in = node.inputs().isEmpty() ? lc.result() : precisionOf.getOrDefault(node.inputs().get(0),
-                    cfg.input());
+            FixedPoint in = inputPrecision.get(node.name());
             int[] inShape = node.inputs().isEmpty() ? shapes.get(node.name()) : shapes.get(node.inputs().get(0));
             int[] outShape = shapes.get(node.name());
             LayerEstimate e = estimateNode(node, lc, in, inShape, outShape, cfg.io(), device, p, levelsPerCycle);
@@ -47,7 +45,6 @@ public final class FpgaModel {
                 e = perPixel(e, node, lc, in, inShape, outShape, layout, device, p, levelsPerCycle);
             }
             rows.add(e);
-            precisionOf.put(node.name(), passesPrecision(node.op()) ? in : lc.result());
         }
         long dsp = 0;
         long bram = 0;
@@ -138,6 +135,33 @@ public final class FpgaModel {
         return op instanceof Ops.Flatten || op instanceof Ops.Reshape || op instanceof Ops.Identity
                 || op instanceof Ops.Transpose || op instanceof Ops.Concat || op instanceof Ops.QuantizeLinear
                 || op instanceof Ops.DequantizeLinear || op instanceof Ops.Pool || op instanceof Ops.GlobalPool;
+    }
+
+    /**
+     * The settings a layer is built with: its own or the defaults, with an invalid Resource/unrolled reuse factor
+     * replaced by hls4ml's closest valid one (or refused, in strict mode). The structures that follow the hardware
+     * (dsp-pattern, bram-block) use this reuse factor.
+     */
+    public static LayerHwConfig effectiveLayer(Node node, HardwareConfig cfg) {
+        return resolveReuse(node, null, cfg, new ArrayList<>());
+    }
+
+    /**
+     * The precision of the data entering each node's first input (hls4ml's input_t of the layer): the model input
+     * type, or the result type of the producing layer (layers that pass data through keep their input's type).
+     */
+    public static Map<String, FixedPoint> inputPrecisions(Model model, HardwareConfig cfg) {
+        Map<String, FixedPoint> precisionOf = new HashMap<>();
+        model.inputs().forEach(v -> precisionOf.put(v.name(), cfg.input()));
+        Map<String, FixedPoint> in = new HashMap<>();
+        for (Node node : model.nodes()) {
+            LayerHwConfig lc = cfg.layer(node.name());
+            FixedPoint p = node.inputs().isEmpty() ? lc.result() : precisionOf.getOrDefault(node.inputs().get(0),
+                    cfg.input());
+            in.put(node.name(), p);
+            precisionOf.put(node.name(), passesPrecision(node.op()) ? p : lc.result());
+        }
+        return in;
     }
 
     /** The layer's settings, with an invalid Resource/unrolled reuse factor handled as hls4ml does. */

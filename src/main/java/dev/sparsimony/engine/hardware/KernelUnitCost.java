@@ -9,7 +9,7 @@ import dev.sparsimony.engine.quantize.FixedPoint;
  * A hardware resource whose units (multipliers, BRAM word groups) are charged to pruning structures through
  * {@link UnitAttribution}: subclasses only say which units a layer's {@link KernelModel} holds and what each costs.
  */
-abstract sealed class KernelUnitCost implements StructureCost permits BramCost, DspCost {
+abstract sealed class KernelUnitCost implements StructureCost permits BramCost, DspCost, LutCost {
     private final String resource;
     private final Device device;
     private final LayerHwConfig config;

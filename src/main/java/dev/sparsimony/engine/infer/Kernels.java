@@ -51,6 +51,17 @@ public final class Kernels {
         register(new QuantizeLinearKernel());
         register(new DequantizeLinearKernel());
         register(new LrnKernel());
+        register(new dev.sparsimony.engine.infer.kernels.PReluKernel());
+        register(new dev.sparsimony.engine.infer.kernels.ThresholdedReluKernel());
+        register(new dev.sparsimony.engine.infer.kernels.LogSoftmaxKernel());
+        register(new dev.sparsimony.engine.infer.kernels.PadKernel());
+        register(new dev.sparsimony.engine.infer.kernels.CastKernel());
+        register(new dev.sparsimony.engine.infer.kernels.MaxPoolIndicesKernel());
+        register(new dev.sparsimony.engine.infer.kernels.UpsampleKernel());
+        register(new dev.sparsimony.engine.infer.kernels.QuantKernels.Quant());
+        register(new dev.sparsimony.engine.infer.kernels.QuantKernels.BipolarQuant());
+        register(new dev.sparsimony.engine.infer.kernels.QuantKernels.Trunc());
+        register(new dev.sparsimony.engine.infer.kernels.QuantKernels.Requantize());
     }
 
     private Kernels() {

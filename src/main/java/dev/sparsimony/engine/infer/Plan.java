@@ -51,6 +51,9 @@ final class Plan {
         // storage groups: values sharing one buffer
         Map<String, Integer> group = new HashMap<>();
         List<List<String>> members = new ArrayList<>();
+        // the buffer each group was allocated as: views are taken of it, never of another view, because ND4J makes
+        // a view of a view walk its whole ancestry (a chain of 2,000 Identity layers took 10 s to plan)
+        List<INDArray> roots = new ArrayList<>();
 
         for (ValueInfo v : model.inputs()) {
             int[] s = inputShapes.get(v.name());
@@ -58,9 +61,11 @@ final class Plan {
                 throw new ModelException("no data given for model input '" + v.name() + "'");
             }
             shapes.put(v.name(), s.clone());
-            values.put(v.name(), NdUtil.zeros(NdUtil.longs(s)));
+            INDArray buf = NdUtil.zeros(NdUtil.longs(s));
+            values.put(v.name(), buf);
             group.put(v.name(), members.size());
             members.add(new ArrayList<>(List.of(v.name())));
+            roots.add(buf);
         }
         for (int i = 0; i < nodes.length; i++) {
             Node n = nodes[i];
@@ -79,7 +84,7 @@ final class Plan {
                 throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): cannot infer its shape ("
-                        + e + ")", e);
+                        + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
             }
             shapes.put(n.name(), outShape);
             INDArray out = null;
@@ -87,8 +92,9 @@ final class Plan {
             if (ins.length > 0) {
                 String in0 = n.inputs().get(0);
                 int g0 = group.get(in0);
-                if (kernel.isView() && ins[0].length() == Tensor.numel(outShape)) {
-                    out = NdUtil.view(ins[0], NdUtil.longs(outShape));
+                if (kernel.isView() && ins[0].length() == Tensor.numel(outShape)
+                        && roots.get(g0).length() == ins[0].length()) {
+                    out = NdUtil.view(roots.get(g0), NdUtil.longs(outShape));
                     g = g0;
                 } else if (kernel.supportsInPlace() && Arrays.equals(outShape, inShapes.get(0))
                         && canOverwrite(g0, i, n, group, members, lastReader, modelOutputs)) {
@@ -97,9 +103,12 @@ final class Plan {
                 }
             }
             if (out == null) {
+                activationBytes += 4 * Tensor.numel(outShape);
+                checkBudget(n, outShape);
                 out = NdUtil.zeros(NdUtil.longs(outShape));
                 g = members.size();
                 members.add(new ArrayList<>());
+                roots.add(out);
             }
             group.put(n.name(), g);
             members.get(g).add(n.name());
@@ -162,6 +171,26 @@ final class Plan {
                 }
                 i += f.members();
             }
+        }
+    }
+
+    /** Bytes of activation buffers allocated so far by this plan. */
+    private long activationBytes;
+
+    /**
+     * Refuses a plan whose activations exceed the native memory Sparsimony may use (a damaged or hostile model can
+     * declare any size), before allocating: a one-line error instead of an out-of-memory failure.
+     */
+    private void checkBudget(Node n, int[] outShape) {
+        long limit = org.bytedeco.javacpp.Pointer.maxBytes();
+        if (limit <= 0) {
+            limit = Runtime.getRuntime().maxMemory();
+        }
+        if (activationBytes > limit / 2) {
+            throw new ModelException("layer '" + n.name() + "' (" + n.op().kind() + ") output " + Arrays.toString(outShape)
+                    + " brings the activations to " + (activationBytes >> 20) + " MB, more than half of the "
+                    + (limit >> 20) + " MB of native memory Sparsimony may use (use fewer samples, or raise"
+                    + " -Dorg.bytedeco.javacpp.maxbytes)");
         }
     }
 

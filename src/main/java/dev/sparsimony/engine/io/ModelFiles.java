@@ -2,6 +2,8 @@ package dev.sparsimony.engine.io;
 
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.NonFinite;
+import dev.sparsimony.engine.model.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,10 +28,37 @@ public final class ModelFiles {
         return List.copyOf(IMPORTERS);
     }
 
-    /** Loads a model, with one-line errors for missing, unreadable or unsupported files. */
+    /**
+     * Loads a model, with one-line errors for missing, unreadable or unsupported files; NaN or infinite weights are
+     * refused ({@link NonFinite.Policy#REFUSE}).
+     */
     public static Model load(Path path) {
+        return load(path, NonFinite.Policy.REFUSE);
+    }
+
+    /** Loads a model; non-finite weights are refused with a {@code NonFiniteException} or allowed by the policy. */
+    public static Model load(Path path, NonFinite.Policy policy) {
+        return load(path, policy, InputValues.NONE);
+    }
+
+    /**
+     * Loads a model for a run on known input values: importers whose layers need constant operands (ONNX graphs
+     * that pass Conv weights or Reshape targets as graph inputs, like the ONNX backend tests) take the given values
+     * for them; the graph inputs stay inputs of the model and are fed the same values.
+     */
+    public static Model load(Path path, NonFinite.Policy policy, InputValues inputs) {
+        Model m = read(path, inputs);
+        NonFinite.check(NonFinite.scan(m), policy, String.valueOf(path.getFileName()), "weights");
+        return m;
+    }
+
+    private static Model read(Path path, InputValues inputs) {
         if (!Files.exists(path)) {
             throw new ModelException("model file not found: " + path);
+        }
+        if (!Files.isDirectory(path) && !Files.isRegularFile(path)) {
+            // a named pipe or device would block the reader forever
+            throw new ModelException("model path " + path + " is not a regular file or folder (a pipe or a device?)");
         }
         if (!Files.isReadable(path)) {
             throw new ModelException("model file is not readable: " + path);
@@ -37,7 +66,7 @@ public final class ModelFiles {
         for (ModelImporter imp : importers()) {
             if (imp.accepts(path)) {
                 try {
-                    return imp.load(path);
+                    return inputs.isEmpty() ? imp.load(path) : imp.load(path, inputs);
                 } catch (ModelException e) {
                     throw e;
                 } catch (NoSuchFileException e) {
@@ -50,8 +79,9 @@ public final class ModelFiles {
                             + " Sparsimony (raise -Xmx)", e);
                 } catch (RuntimeException e) {
                     throw new ModelException(imp.formatName() + ": " + path.getFileName() + " is corrupt or not a "
-                            + imp.formatName() + " model (" + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+                            + imp.formatName() + " model (" + Problems.inUserWords(e) + ")", e);
+                } catch (StackOverflowError e) {
+                    throw new ModelException(path.getFileName() + " is corrupt: its structure is nested too deeply", e);
                 }
             }
         }

@@ -20,4 +20,12 @@ public interface ModelImporter {
      * user-facing message for anything wrong with the file's content.
      */
     Model load(Path path) throws IOException;
+
+    /**
+     * Reads the model for a run on known input values (see {@link ModelFiles#load(Path,
+     * dev.sparsimony.engine.model.NonFinite.Policy, InputValues)}); formats whose layers never need them ignore them.
+     */
+    default Model load(Path path, InputValues inputs) throws IOException {
+        return load(path);
+    }
 }

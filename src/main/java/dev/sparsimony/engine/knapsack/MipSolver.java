@@ -88,10 +88,28 @@ public final class MipSolver implements KnapsackSolver {
 
     @Override
     public boolean[] solve(KnapsackProblem p) {
+        return solveReported(p).chosen();
+    }
+
+    /** Set while a solve runs, so that {@link #interrupt()} from another thread can stop it. */
+    private volatile MPSolver running;
+    private volatile boolean interrupted;
+
+    /** Stops a running solve (another thread may call this); the best answer found so far is returned. */
+    public void interrupt() {
+        interrupted = true;
+        MPSolver s = running;
+        if (s != null) {
+            s.interruptSolve();
+        }
+    }
+
+    @Override
+    public KnapsackResult solveReported(KnapsackProblem p) {
         int n = p.items();
         boolean[] greedy = new GreedySolver().solve(p);
         if (n == 0) {
-            return greedy;
+            return new KnapsackResult(greedy, KnapsackResult.OPTIMAL);
         }
         loadNatives();
         MPSolver solver = MPSolver.createSolver("SCIP");
@@ -123,23 +141,34 @@ public final class MipSolver implements KnapsackSolver {
             MPSolverParameters params = new MPSolverParameters();
             params.setDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0.0);
             params.setDoubleParam(MPSolverParameters.DoubleParam.PRIMAL_TOLERANCE, 1e-9);
-            MPSolver.ResultStatus status = solver.solve(params);
+            if (interrupted) {
+                return new KnapsackResult(greedy, KnapsackResult.GREEDY_FALLBACK);
+            }
+            running = solver;
+            MPSolver.ResultStatus status;
+            try {
+                status = solver.solve(params);
+            } finally {
+                running = null;
+            }
             if (status == MPSolver.ResultStatus.INFEASIBLE || status == MPSolver.ResultStatus.MODEL_INVALID
                     || status == MPSolver.ResultStatus.ABNORMAL) {
                 // the empty set is always feasible (costs >= 0, budgets >= 0): this is a solver failure
                 throw new ModelException("the multi-constraint knapsack MIP (SCIP) failed: " + status);
             }
             if (status != MPSolver.ResultStatus.OPTIMAL && status != MPSolver.ResultStatus.FEASIBLE) {
-                return greedy; // NOT_SOLVED: time limit before any incumbent
+                // NOT_SOLVED: time limit (or interruption) before any incumbent
+                return new KnapsackResult(greedy, KnapsackResult.GREEDY_FALLBACK);
             }
             boolean[] chosen = new boolean[n];
             for (int i = 0; i < n; i++) {
                 chosen[i] = x[i].solutionValue() > 0.5;
             }
             if (!p.feasible(chosen) || p.value(greedy) > p.value(chosen)) {
-                return greedy;
+                return new KnapsackResult(greedy, KnapsackResult.GREEDY_FALLBACK);
             }
-            return chosen;
+            return new KnapsackResult(chosen, status == MPSolver.ResultStatus.OPTIMAL ? KnapsackResult.OPTIMAL
+                    : interrupted ? "interrupted: best found" : KnapsackResult.TIME_LIMIT);
         } finally {
             solver.delete();
         }

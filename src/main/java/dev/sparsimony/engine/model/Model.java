@@ -196,7 +196,7 @@ public final class Model {
                 throw new ModelException("layer '" + n.name() + "' (" + n.op().kind() + "): " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 throw new ModelException("layer '" + n.name() + "' (" + n.op().kind() + "): cannot infer its shape ("
-                        + e + ")", e);
+                        + Problems.inUserWords(e) + ")", e);
             }
         }
         return shapes;

@@ -11,7 +11,8 @@ import java.util.Map;
 public sealed interface Op permits Ops.Dense, Ops.Conv, Ops.BatchNorm, Ops.Activation, Ops.Softmax,
         Ops.Pool, Ops.GlobalPool, Ops.Flatten, Ops.Reshape, Ops.Transpose, Ops.Binary, Ops.Constant,
         Ops.Concat, Ops.Identity, Ops.MatMul, Ops.Gemm, Ops.QuantizeLinear, Ops.DequantizeLinear,
-        Ops.Lrn {
+        Ops.Lrn, Ops.PRelu, Ops.ThresholdedRelu, Ops.LogSoftmax, Ops.Pad, Ops.Cast, Ops.MaxPoolIndices,
+        Ops.Upsample, QuantOps.Quant, QuantOps.BipolarQuant, QuantOps.Trunc, QuantOps.Requantize {
 
     /** Human-readable layer type, e.g. "Dense", "Conv2D", "ReLU". */
     String kind();
@@ -51,6 +52,16 @@ public sealed interface Op permits Ops.Dense, Ops.Conv, Ops.BatchNorm, Ops.Activ
 
     /** Output shape (batch included) given the input shapes; throws {@link ModelException} when they do not chain. */
     int[] outputShape(List<int[]> inputShapes);
+
+    /**
+     * True when the output keeps axis 0 as the sample axis: the output for a batch is the axis-0 concatenation of
+     * the outputs for its samples. {@code batched[k]} says input k does (the others are constant). Shapes are at
+     * batch 1. The default, false, is always safe: a model whose outputs are not proven to keep the batch runs on
+     * the batch it is given, or sample by sample (see {@link BatchAxis}).
+     */
+    default boolean keepsBatch(List<int[]> inputShapes, boolean[] batched) {
+        return false;
+    }
 
     /** True for ops whose weights the compression engine prunes and quantizes (Dense, Conv). */
     default boolean isPrunable() {

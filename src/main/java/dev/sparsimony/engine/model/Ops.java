@@ -42,6 +42,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && in.get(0).length >= 2;
+        }
+
+        @Override
         public Map<String, Tensor> weights() {
             Map<String, Tensor> m = new LinkedHashMap<>();
             m.put("kernel", kernel);
@@ -97,6 +102,7 @@ public final class Ops {
                     throw new ModelException("Conv attributes must have " + r + " entries (one per spatial axis)");
                 }
             }
+            Shapes.checkWindow("Conv", kernel.shape(), strides, dilations, padsBegin, padsEnd);
             if (groups < 1 || kernel.dim(-1) % groups != 0) {
                 throw new ModelException("Conv groups must divide the output channels: groups " + groups
                         + ", channels " + kernel.dim(-1));
@@ -134,6 +140,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Conv" + spatialRank() + "D";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
         }
 
         @Override
@@ -214,6 +225,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public Map<String, Tensor> weights() {
             Map<String, Tensor> m = new LinkedHashMap<>();
             m.put("gamma", gamma);
@@ -265,6 +281,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public int[] outputShape(List<int[]> in) {
             return in.get(0).clone();
         }
@@ -278,6 +299,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Softmax";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && Shapes.axis(axis, in.get(0).length, "Softmax") != 0;
         }
 
         @Override
@@ -308,6 +334,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.elementwise(in, batched, Math.max(in.get(0).length, in.get(1).length));
+        }
+
+        @Override
         public int[] outputShape(List<int[]> in) {
             return Shapes.broadcast(in.get(0), in.get(1), kind());
         }
@@ -328,6 +359,9 @@ public final class Ops {
             if (strides.length != r || padsBegin.length != r || padsEnd.length != r) {
                 throw new ModelException("Pooling attributes must have " + r + " entries");
             }
+            int[] ones = new int[r];
+            Arrays.fill(ones, 1);
+            Shapes.checkWindow("Pooling", kernel, strides, ones, padsBegin, padsEnd);
             kernel = kernel.clone();
             strides = strides.clone();
             padsBegin = padsBegin.clone();
@@ -337,6 +371,11 @@ public final class Ops {
         @Override
         public String kind() {
             return (pool == PoolKind.MAX ? "MaxPool" : "AvgPool") + kernel.length + "D";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
         }
 
         @Override
@@ -365,6 +404,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public int[] outputShape(List<int[]> in) {
             int[] s = in.get(0);
             if (s.length < 3) {
@@ -390,6 +434,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Flatten";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && (axis < 0 ? axis + in.get(0).length : axis) >= 1;
         }
 
         @Override
@@ -426,6 +475,28 @@ public final class Ops {
             return "Reshape";
         }
 
+        /** Keeps the batch when the target copies it (0) or infers it (-1) from a fixed per-sample rest. */
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            if (!BatchAxis.perSample(in, batched) || shape.length == 0) {
+                return false;
+            }
+            if (shape[0] == 0 && !allowZero) {
+                return true;
+            }
+            if (shape[0] != -1) {
+                return false;
+            }
+            long rest = 1;
+            for (int i = 1; i < shape.length; i++) {
+                if (shape[i] < 0 || (shape[i] == 0 && allowZero)) {
+                    return false;
+                }
+                rest *= shape[i] == 0 ? (i < in.get(0).length ? in.get(0)[i] : 0) : shape[i];
+            }
+            return rest > 0 && Tensor.numel(in.get(0)) % rest == 0;
+        }
+
         @Override
         public int[] outputShape(List<int[]> in) {
             return Shapes.reshape(in.get(0), shape, allowZero);
@@ -441,6 +512,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Transpose";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && perm.length > 0 && perm[0] == 0;
         }
 
         @Override
@@ -463,6 +539,16 @@ public final class Ops {
         @Override
         public String kind() {
             return "Concat";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            for (boolean b : batched) {
+                if (!b) {
+                    return false;
+                }
+            }
+            return Shapes.axis(axis, in.get(0).length, "Concat") != 0;
         }
 
         @Override
@@ -496,6 +582,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "Identity";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
         }
 
         @Override
@@ -545,6 +636,16 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            int ra = in.get(0).length;
+            int rb = in.get(1).length;
+            if (batched[0] && batched[1]) {
+                return ra == rb && ra >= 3;
+            }
+            return batched[0] ? ra >= 2 && rb <= 2 : rb >= 3 && ra <= 2;
+        }
+
+        @Override
         public Arity arity() {
             return Arity.TWO;
         }
@@ -560,6 +661,12 @@ public final class Ops {
         @Override
         public String kind() {
             return "Gemm";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return batched[0] && !transA && !batched[1]
+                    && (in.size() < 3 || (!batched[2] && BatchAxis.constantBesideBatch(in.get(2), 2)));
         }
 
         @Override
@@ -619,6 +726,11 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && (Tensor.numel(in.get(1)) == 1 || Shapes.axis(axis, in.get(0).length, "QuantizeLinear") != 0);
+        }
+
+        @Override
         public Arity arity() {
             return Arity.TWO_OR_THREE;
         }
@@ -634,6 +746,11 @@ public final class Ops {
         @Override
         public String kind() {
             return "DequantizeLinear";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && (Tensor.numel(in.get(1)) == 1 || Shapes.axis(axis, in.get(0).length, "DequantizeLinear") != 0);
         }
 
         @Override
@@ -666,12 +783,246 @@ public final class Ops {
         }
 
         @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
         public int[] outputShape(List<int[]> in) {
             int[] s = in.get(0);
             if (s.length < 2) {
                 throw new ModelException("LRN expects a feature map with a channel axis, got shape " + Arrays.toString(s));
             }
             return s.clone();
+        }
+    }
+
+    // ------------------------------------------------------------------ added for issue 13 (importer coverage)
+
+    /**
+     * Parametric ReLU: y = x for x &gt;= 0, slope * x otherwise; the slope broadcasts against x right-aligned (ONNX
+     * PRelu, unidirectional broadcasting; Keras PReLU's alpha [dims without batch] with shared axes as 1).
+     */
+    public record PRelu(Tensor slope) implements Op {
+        @Override
+        public String kind() {
+            return "PReLU";
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            return Map.of("slope", slope);
+        }
+
+        @Override
+        public Op withWeight(String name, Tensor v) {
+            return name.equals("slope") ? new PRelu(Shapes.sameShape(slope, v, name)) : Op.super.withWeight(name, v);
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && BatchAxis.constantBesideBatch(slope.shape(), in.get(0).length);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (!Arrays.equals(Shapes.broadcast(s, slope.shape(), "PRelu slope"), s)) {
+                throw new ModelException("PRelu slope " + slope.shapeString() + " does not broadcast to the input "
+                        + Arrays.toString(s));
+            }
+            return s.clone();
+        }
+    }
+
+    /** y = x if x &gt; theta, else 0 (Keras ThresholdedReLU; ONNX ThresholdedRelu). */
+    public record ThresholdedRelu(float theta) implements Op {
+        @Override
+        public String kind() {
+            return "ThresholdedReLU";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+
+    /**
+     * log(softmax(x)) along {@code axis}, computed as x - max - log(sum(exp(x - max))) (ONNX LogSoftmax; with
+     * {@code coerce2d}, opset &lt; 13, the input is viewed as 2-D at {@code axis} as for {@link Softmax}).
+     */
+    public record LogSoftmax(int axis, boolean coerce2d) implements Op {
+        @Override
+        public String kind() {
+            return "LogSoftmax";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && Shapes.axis(axis, in.get(0).length, "LogSoftmax") != 0;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            Shapes.axis(axis, s.length, "LogSoftmax");
+            return s.clone();
+        }
+    }
+
+    public enum PadMode { CONSTANT, REFLECT, EDGE, WRAP }
+
+    /**
+     * Pads (negative: crops) every axis, batch included: ONNX Pad (modes constant, reflect, edge, wrap), Keras
+     * ZeroPadding1D/2D. {@code value} fills in constant mode.
+     */
+    public record Pad(int[] padsBegin, int[] padsEnd, PadMode mode, float value) implements Op {
+        public Pad {
+            if (padsBegin.length != padsEnd.length) {
+                throw new ModelException("Pad needs as many begin as end pads");
+            }
+            padsBegin = padsBegin.clone();
+            padsEnd = padsEnd.clone();
+        }
+
+        @Override
+        public String kind() {
+            return "Pad";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched) && padsBegin.length > 0 && padsBegin[0] == 0 && padsEnd[0] == 0;
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (padsBegin.length != s.length) {
+                throw new ModelException("Pad has pads for " + padsBegin.length + " axes, the input has rank "
+                        + s.length);
+            }
+            int[] o = new int[s.length];
+            for (int i = 0; i < s.length; i++) {
+                long d = (long) s[i] + padsBegin[i] + padsEnd[i];
+                if (d < 0 || d > Integer.MAX_VALUE) {
+                    throw new ModelException("Pad of axis " + i + " by " + padsBegin[i] + "/" + padsEnd[i]
+                            + " does not fit its size " + s[i]);
+                }
+                if ((mode == PadMode.EDGE || mode == PadMode.REFLECT || mode == PadMode.WRAP) && s[i] == 0 && d > 0) {
+                    throw new ModelException(mode.name().toLowerCase(java.util.Locale.ROOT)
+                            + " padding of an empty axis");
+                }
+                o[i] = (int) d;
+            }
+            return o;
+        }
+    }
+
+    /** Element types a runtime tensor can be cast to (values stay floats holding the cast's result). */
+    public enum CastType {
+        FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64, UINT64, BOOL
+    }
+
+    /**
+     * ONNX Cast / CastLike of a runtime tensor: to a float type, the value rounded to that type's precision
+     * (half, bfloat16; FLOAT and DOUBLE keep the float32 value); to an integer type, truncated toward zero and
+     * saturated to the type's range (NaN gives 0); to BOOL, 1 for any non-zero value.
+     */
+    public record Cast(CastType to) implements Op {
+        @Override
+        public String kind() {
+            return "Cast";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return in.get(0).clone();
+        }
+    }
+
+    /**
+     * The Indices output of ONNX MaxPool (channels-first, 1-D/2-D): for each window the position of its first
+     * maximum in the flattened input, batch and channel offsets included; with {@code columnMajor}
+     * (storage_order 1) the spatial position counts down the columns (h + w * H).
+     */
+    public record MaxPoolIndices(int[] kernel, int[] strides, int[] padsBegin, int[] padsEnd, boolean ceilMode,
+                                 boolean columnMajor) implements Op {
+        public MaxPoolIndices {
+            new Pool(PoolKind.MAX, kernel, strides, padsBegin, padsEnd, false, ceilMode, Layout.CHANNELS_FIRST);
+            kernel = kernel.clone();
+            strides = strides.clone();
+            padsBegin = padsBegin.clone();
+            padsEnd = padsEnd.clone();
+        }
+
+        /** The pooling whose indices these are. */
+        public Pool pool() {
+            return new Pool(PoolKind.MAX, kernel, strides, padsBegin, padsEnd, false, ceilMode, Layout.CHANNELS_FIRST);
+        }
+
+        @Override
+        public String kind() {
+            return "MaxPoolIndices";
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            return pool().outputShape(in);
+        }
+    }
+
+    /**
+     * Nearest or bilinear upsampling of the spatial axes by integer factors (Keras UpSampling1D/2D). Bilinear follows
+     * tf.image.resize (half-pixel centres: source = (o + 0.5) / scale - 0.5, clamped to the input).
+     */
+    public record Upsample(int[] scales, boolean bilinear, Layout layout) implements Op {
+        public Upsample {
+            if (scales.length < 1 || scales.length > 2) {
+                throw new ModelException("Upsampling supports 1-D and 2-D maps, got " + scales.length + " factors");
+            }
+            for (int f : scales) {
+                if (f < 1 || f > 4096) {
+                    throw new ModelException("upsampling factors must be 1 to 4096, got " + Arrays.toString(scales));
+                }
+            }
+            scales = scales.clone();
+        }
+
+        @Override
+        public String kind() {
+            return "UpSampling" + scales.length + "D";
+        }
+
+        @Override
+        public boolean keepsBatch(List<int[]> in, boolean[] batched) {
+            return BatchAxis.perSample(in, batched);
+        }
+
+        @Override
+        public int[] outputShape(List<int[]> in) {
+            int[] s = in.get(0);
+            if (s.length != scales.length + 2) {
+                throw new ModelException(kind() + " expects a rank-" + (scales.length + 2) + " input, got shape "
+                        + Arrays.toString(s));
+            }
+            int[] o = s.clone();
+            for (int i = 0; i < scales.length; i++) {
+                int ax = layout.spatialAxis(s.length, i);
+                o[ax] = Math.toIntExact((long) s[ax] * scales[i]);
+            }
+            return o;
         }
     }
 }

@@ -24,20 +24,48 @@ public final class Shapes {
         return a;
     }
 
+    /**
+     * Rejects window attributes no framework defines: a stride or dilation below 1 (a zero stride divides by zero,
+     * a zero dilation silently collapses the window), negative pads, an empty window. The first entries of
+     * {@code window} are the spatial sizes (a kernel's trailing channel dimensions are ignored).
+     */
+    public static void checkWindow(String what, int[] window, int[] strides, int[] dilations, int[] padsBegin,
+                                   int[] padsEnd) {
+        for (int i = 0; i < strides.length; i++) {
+            if (strides[i] < 1 || dilations[i] < 1 || padsBegin[i] < 0 || padsEnd[i] < 0 || window[i] < 1) {
+                throw new ModelException(what + " needs windows, strides and dilations of at least 1 and pads of at"
+                        + " least 0, got window " + Arrays.toString(Arrays.copyOf(window, strides.length))
+                        + ", strides " + Arrays.toString(strides) + ", dilations " + Arrays.toString(dilations)
+                        + ", pads " + Arrays.toString(padsBegin) + " / " + Arrays.toString(padsEnd));
+            }
+        }
+    }
+
     /** Output length of a sliding window (convolution or pooling). */
     public static int windowOutput(int in, int k, int stride, int dilation, int padBegin, int padEnd,
                                    boolean ceil, String what) {
-        int eff = (k - 1) * dilation + 1;
-        int span = in + padBegin + padEnd - eff;
-        if (span < 0) {
-            throw new ModelException(what + " window " + k + " is larger than its padded input " + (in + padBegin + padEnd));
+        if (k < 1 || stride < 1 || dilation < 1 || padBegin < 0 || padEnd < 0) {
+            throw new ModelException(what + " needs a window, strides and dilations of at least 1 and pads of at"
+                    + " least 0, got window " + k + ", stride " + stride + ", dilation " + dilation + ", pads "
+                    + padBegin + "/" + padEnd);
         }
-        int o = ceil ? (span + stride - 1) / stride + 1 : span / stride + 1;
+        // long arithmetic: a damaged file's dilation or pad must not wrap around to a plausible size
+        long eff = (long) (k - 1) * dilation + 1;
+        long padded = (long) in + padBegin + padEnd;
+        long span = padded - eff;
+        if (span < 0) {
+            throw new ModelException(what + " window " + eff + " (size " + k + ", dilation " + dilation
+                    + ") is larger than its padded input " + padded);
+        }
+        long o = ceil ? (span + stride - 1) / stride + 1 : span / stride + 1;
         // ONNX/PyTorch rule: the last window must start inside the input or left padding
-        if (ceil && (o - 1) * stride >= in + padBegin) {
+        if (ceil && (o - 1) * stride >= (long) in + padBegin) {
             o--;
         }
-        return o;
+        if (o > Integer.MAX_VALUE) {
+            throw new ModelException(what + " output length " + o + " is too large");
+        }
+        return (int) o;
     }
 
     /** NumPy broadcasting of two shapes. */

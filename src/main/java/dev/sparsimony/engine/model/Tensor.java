@@ -35,15 +35,23 @@ public final class Tensor {
         return new Tensor(new int[0], new float[] {v});
     }
 
+    /** Number of values of a shape; a product beyond 2^62 (e.g. a damaged file's [65536]^4) is an error, not 0. */
     public static long numel(int[] shape) {
         long n = 1;
+        boolean zero = false;
         for (int d : shape) {
             if (d < 0) {
                 throw new ModelException("negative dimension in shape " + Arrays.toString(shape));
             }
-            n *= d;
+            zero |= d == 0;
+            // the product of the non-zero dimensions must stay exact; a zero anywhere makes the tensor empty
+            try {
+                n = d == 0 ? n : Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new ModelException("shape " + Arrays.toString(shape) + " has too many values to be held");
+            }
         }
-        return n;
+        return zero ? 0 : n;
     }
 
     /** A copy of the shape. */

@@ -1,6 +1,5 @@
 package dev.sparsimony.engine.prune;
 
-import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.model.Node;
 
 /**
@@ -12,19 +11,8 @@ import dev.sparsimony.engine.model.Node;
  * pruning all of them frees one BRAM word group (and consecutive_patterns DSPs).
  */
 public final class BramBlock implements Granularity {
-    private final int reuseFactor;
-    private final int bits;
-
-    /** @param reuseFactor RF (0: from the context); @param bits weight width W (0: from the context) */
-    public BramBlock(int reuseFactor, int bits) {
-        if (reuseFactor < 0) {
-            throw new ModelException("reuse factor must be at least 1, got " + reuseFactor);
-        }
-        if (bits < 0 || bits > 32) {
-            throw new ModelException("BRAM block weight width must be in 1..32, got " + bits);
-        }
-        this.reuseFactor = reuseFactor;
-        this.bits = bits;
+    /** Reuse factor and weight width are the layer's, from the design point (through {@link LayerContext}). */
+    public BramBlock() {
     }
 
     /** Patterns per BRAM word group, as in hls4ml's VivadoMultiObjectiveEstimator. */
@@ -39,8 +27,8 @@ public final class BramBlock implements Granularity {
 
     @Override
     public StructureMap structures(Node layer, LayerContext ctx) {
-        int rf = reuseFactor > 0 ? reuseFactor : ctx.reuseFactor();
-        int w = bits > 0 ? bits : ctx.weightBits();
+        int rf = ctx.reuseFactor();
+        int w = ctx.weightBits();
         int cp = consecutivePatterns(w);
         int size = (int) Math.min(Integer.MAX_VALUE, (long) cp * rf);
         return DspPattern.transposedGroups(layer, Math.min(size, KernelView.of(layer).size()),

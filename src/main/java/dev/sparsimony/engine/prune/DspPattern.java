@@ -13,14 +13,8 @@ import dev.sparsimony.engine.model.Node;
  * to pattern t / RF (a trailing partial pattern when RF does not divide the weight count).
  */
 public final class DspPattern implements Granularity {
-    private final int reuseFactor;
-
-    /** @param reuseFactor RF, or 0 to take the layer's RF from the context */
-    public DspPattern(int reuseFactor) {
-        if (reuseFactor < 0) {
-            throw new ModelException("reuse factor must be at least 1, got " + reuseFactor);
-        }
-        this.reuseFactor = reuseFactor;
+    /** The reuse factor is the layer's, from the design point (through {@link LayerContext}). */
+    public DspPattern() {
     }
 
     @Override
@@ -30,7 +24,7 @@ public final class DspPattern implements Granularity {
 
     @Override
     public StructureMap structures(Node layer, LayerContext ctx) {
-        int rf = reuseFactor > 0 ? reuseFactor : ctx.reuseFactor();
+        int rf = ctx.reuseFactor();
         return transposedGroups(layer, rf, "dsp-pattern RF=" + rf, "reuse factor");
     }
 

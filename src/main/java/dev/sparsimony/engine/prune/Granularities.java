@@ -3,57 +3,108 @@ package dev.sparsimony.engine.prune;
 import dev.sparsimony.engine.model.ModelException;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * Registry of pruning granularities by id. Parameters (all numbers) by granularity:
- * n-of-m: n, m; block: rows, cols; dsp-pattern: rf (0 = layer's); bram-block: rf, bits (0 = layer's).
+ * Registry of pruning granularities by id, each with its declared parameters ({@link GranularityParam}). The
+ * structures that follow the hardware (dsp-pattern, bram-block) have no parameters of their own: they take the reuse
+ * factor and the weight width of the design point (the single source of both) through {@link LayerContext}.
  */
 public final class Granularities {
-    private static final Map<String, Function<Map<String, Double>, Granularity>> REGISTRY = new LinkedHashMap<>();
+    /** A registered granularity: its declared parameters and a factory over checked, complete parameters. */
+    public record Registration(String id, String description, List<GranularityParam> params,
+                               boolean usesHardware, Function<Map<String, Double>, Granularity> factory) {
+        public Registration {
+            params = List.copyOf(params);
+        }
+    }
+
+    /** Copy-on-write: sweep workers read it on every point without taking a lock. */
+    private static volatile Map<String, Registration> registry = Map.of();
 
     static {
-        register("unstructured", p -> new Unstructured());
-        register("n-of-m", p -> new NofM(intParam(p, "n", 2), intParam(p, "m", 4)));
-        register("block", p -> new Blocks(intParam(p, "rows", 4), intParam(p, "cols", 4)));
-        register("darb", p -> new Darb());
-        register("rows", p -> new Rows());
-        register("columns", p -> new Columns("columns"));
-        register("filters", p -> new Columns("filters"));
-        register("channels", p -> new Channels());
-        register("dsp-pattern", p -> new DspPattern(intParam(p, "rf", 0)));
-        register("bram-block", p -> new BramBlock(intParam(p, "rf", 0), intParam(p, "bits", 0)));
+        register(new Registration("unstructured", "individual weights (magnitude pruning)", List.of(), false,
+                p -> new Unstructured()));
+        register(new Registration("n-of-m", "N of every M consecutive weights along the inputs are kept (2:4 on"
+                + " sparse tensor cores)", List.of(
+                GranularityParam.integer("n", 0, 63, 2, "weights kept in each group"),
+                GranularityParam.integer("m", 2, 64, 4, "group size")), false,
+                p -> new NofM(p.get("n").intValue(), p.get("m").intValue())));
+        register(new Registration("block", "rectangular blocks of the weight matrix", List.of(
+                GranularityParam.integer("rows", 1, 4096, 4, "block height (inputs)"),
+                GranularityParam.integer("cols", 1, 4096, 4, "block width (outputs)")), false,
+                p -> new Blocks(p.get("rows").intValue(), p.get("cols").intValue())));
+        register(new Registration("darb", "density-adaptive regular blocks (one weight kept per block)", List.of(),
+                false, p -> new Darb()));
+        register(new Registration("rows", "whole rows: every weight of one input", List.of(), false,
+                p -> new Rows()));
+        register(new Registration("columns", "whole columns: every weight of one output", List.of(), false,
+                p -> new Columns("columns")));
+        register(new Registration("filters", "whole convolution filters (output channels)", List.of(), false,
+                p -> new Columns("filters")));
+        register(new Registration("channels", "whole input channels", List.of(), false, p -> new Channels()));
+        register(new Registration("dsp-pattern", "the weights that share one multiplier (DSP) at the point's reuse"
+                + " factor", List.of(), true, p -> new DspPattern()));
+        register(new Registration("bram-block", "the weights packed into one block-RAM word group at the point's"
+                + " reuse factor and weight width", List.of(), true, p -> new BramBlock()));
     }
 
     private Granularities() {
     }
 
-    public static synchronized void register(String id, Function<Map<String, Double>, Granularity> factory) {
-        REGISTRY.put(id, factory);
+    public static synchronized void register(Registration r) {
+        Map<String, Registration> m = new LinkedHashMap<>(registry);
+        m.put(r.id(), r);
+        registry = java.util.Collections.unmodifiableMap(m);
     }
 
-    public static synchronized Set<String> ids() {
-        return Set.copyOf(REGISTRY.keySet());
+    public static Set<String> ids() {
+        return Set.copyOf(registry.keySet());
     }
 
-    public static synchronized Granularity create(String id, Map<String, Double> params) {
-        Function<Map<String, Double>, Granularity> f = REGISTRY.get(id == null ? "unstructured" : id);
-        if (f == null) {
-            throw new ModelException("granularity '" + id + "' is unknown; known: " + REGISTRY.keySet());
+    public static Registration registration(String id) {
+        Registration r = registry.get(id == null ? "unstructured" : id);
+        if (r == null) {
+            throw new ModelException("granularity '" + id + "' is unknown; known: "
+                    + String.join(", ", registry.keySet()));
         }
-        return f.apply(params == null ? Map.of() : params);
+        return r;
     }
 
-    static int intParam(Map<String, Double> p, String name, int dflt) {
-        Double v = p.get(name);
-        if (v == null) {
-            return dflt;
+    /** The declared parameters of a granularity. */
+    public static List<GranularityParam> params(String id) {
+        return registration(id).params();
+    }
+
+    /**
+     * Every declared parameter of {@code id} with its value (given or default), sorted by name; an unknown name, a
+     * non-integer where an integer is declared or a value out of range is refused by name.
+     */
+    public static Map<String, Double> complete(String id, Map<String, Double> given) {
+        Registration r = registration(id);
+        Map<String, Double> g = given == null ? Map.of() : given;
+        for (String k : g.keySet()) {
+            if (r.params().stream().noneMatch(p -> p.name().equals(k))) {
+                throw new ModelException("granularity '" + r.id() + "' has no parameter '" + k + "'"
+                        + (r.params().isEmpty() ? " (it takes none)" : "; its parameters: "
+                        + r.params().stream().map(GranularityParam::name).collect(Collectors.joining(", "))));
+            }
         }
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-            throw new ModelException("granularity parameter '" + name + "' must be an integer, got " + v);
+        Map<String, Double> out = new TreeMap<>();
+        for (GranularityParam p : r.params()) {
+            Double v = g.get(p.name());
+            out.put(p.name(), v == null ? p.defaultValue() : p.check(v, "granularity '" + r.id() + "'"));
         }
-        return v.intValue();
+        return out;
+    }
+
+    public static Granularity create(String id, Map<String, Double> params) {
+        Registration r = registration(id);
+        return r.factory().apply(complete(r.id(), params));
     }
 }

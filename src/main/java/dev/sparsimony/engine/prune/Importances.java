@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 /** Registry of importance criteria by id: {@code l1}, {@code l2}, {@code bn-gamma}. */
 public final class Importances {
-    private static final Map<String, Supplier<Importance>> REGISTRY = new LinkedHashMap<>();
+    /** Copy-on-write: sweep workers read it on every point without taking a lock. */
+    private static volatile Map<String, Supplier<Importance>> registry = Map.of();
 
     static {
         register("l1", L1::new);
@@ -23,17 +24,19 @@ public final class Importances {
     }
 
     public static synchronized void register(String id, Supplier<Importance> factory) {
-        REGISTRY.put(id, factory);
+        Map<String, Supplier<Importance>> m = new LinkedHashMap<>(registry);
+        m.put(id, factory);
+        registry = java.util.Collections.unmodifiableMap(m);
     }
 
-    public static synchronized Set<String> ids() {
-        return Set.copyOf(REGISTRY.keySet());
+    public static Set<String> ids() {
+        return Set.copyOf(registry.keySet());
     }
 
-    public static synchronized Importance create(String id) {
-        Supplier<Importance> f = REGISTRY.get(id == null ? "l1" : id);
+    public static Importance create(String id) {
+        Supplier<Importance> f = registry.get(id == null ? "l1" : id);
         if (f == null) {
-            throw new ModelException("importance '" + id + "' is unknown; known: " + REGISTRY.keySet());
+            throw new ModelException("importance '" + id + "' is unknown; known: " + registry.keySet());
         }
         return f.get();
     }

@@ -4,15 +4,16 @@ import java.util.Arrays;
 
 /**
  * Structures of one layer sorted by ascending importance (ties by id), precomputed once so that a mask for any
- * sparsity is a prefix of the order: pruning the least important structures first.
+ * sparsity is a prefix of the order: pruning the least important structures first. Immutable once built (the
+ * member index is built on first use and published through one volatile field), so sweep workers share rankings.
  */
 public final class Ranking {
     private final StructureMap map;
     private final int[] order;
     private final int[] sizes;
     private final double[] scores;
-    private int[] start;
-    private int[] members;
+    /** {start, members}: structure s owns members[start[s] .. start[s+1]). */
+    private volatile int[][] csr;
 
     private Ranking(StructureMap map, int[] order, int[] sizes, double[] scores) {
         this.map = map;
@@ -77,9 +78,10 @@ public final class Ranking {
     }
 
     /** Weight indices of every structure (CSR: structure s owns members[start[s] .. start[s+1])). */
-    private void index() {
-        if (start != null) {
-            return;
+    private int[][] index() {
+        int[][] c = csr;
+        if (c != null) {
+            return c;
         }
         int[] of = map.structureOf();
         int[] st = new int[map.count() + 1];
@@ -98,21 +100,27 @@ public final class Ranking {
                 mem[fill[of[i]]++] = i;
             }
         }
-        members = mem;
-        start = st;
+        c = new int[][] {st, mem};
+        csr = c;
+        return c;
     }
 
     /** Zeroes, in place and without allocation, the weights of the first {@code k} structures of the order. */
     public void zeroFirst(int k, float[] w) {
-        index();
+        int[][] c = index();
         for (int i = 0; i < k; i++) {
-            zeroStructure(order[i], w);
+            zero(c, order[i], w);
         }
     }
 
     /** Zeroes the weights of structure {@code s}. */
     public void zeroStructure(int s, float[] w) {
-        index();
+        zero(index(), s, w);
+    }
+
+    private static void zero(int[][] c, int s, float[] w) {
+        int[] start = c[0];
+        int[] members = c[1];
         for (int j = start[s]; j < start[s + 1]; j++) {
             w[members[j]] = 0f;
         }

@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Registry of {@link StructureCost}s by resource name, each built for a layer's context (weight bits, reuse
- * factor). The compression engine registers "params", "MACs" and "bytes"; the hardware model adds "DSP" and "BRAM".
+ * Registry of the compression engine's {@link StructureCost}s by resource name, each built for a layer's context:
+ * "params", "MACs" and "bytes". Hardware resources (DSP, BRAM, LUT) are costed by the hardware model with the
+ * design point's own settings; {@code engine.explore} joins both (this package never sees a device).
  */
 public final class StructureCosts {
     private static final Map<String, Function<LayerContext, StructureCost>> REGISTRY = new LinkedHashMap<>();
@@ -18,7 +19,6 @@ public final class StructureCosts {
         register("params", ctx -> Costs.PARAMS);
         register("MACs", ctx -> Costs.MACS);
         register("bytes", ctx -> Costs.bytes(ctx.weightBits()));
-        dev.sparsimony.engine.hardware.HardwareCosts.register(); // "DSP", "BRAM" (hls4ml resource model)
     }
 
     private StructureCosts() {

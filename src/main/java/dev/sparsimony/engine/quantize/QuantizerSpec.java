@@ -14,6 +14,7 @@ public record QuantizerSpec(String type, FixedPoint fixed, String hls, Integer b
         if (fixed == null && hls != null) {
             fixed = FixedPoint.parse(hls);
         }
+        hls = null; // only a spelling of the input: two specs of the same type are equal however they were written
         if (type == null && fixed != null) {
             type = "fixed";
         }

@@ -9,8 +9,8 @@ import java.util.function.BiFunction;
 
 /** Registry of weight quantizers by type id; {@link #create} returns null for "none". */
 public final class WeightQuantizers {
-    private static final Map<String, BiFunction<QuantizerSpec, Long, WeightQuantizer>> REGISTRY =
-            new LinkedHashMap<>();
+    /** Copy-on-write: sweep workers read it without taking a lock. */
+    private static volatile Map<String, BiFunction<QuantizerSpec, Long, WeightQuantizer>> registry = Map.of();
 
     static {
         register("fixed", (s, seed) -> {
@@ -29,21 +29,23 @@ public final class WeightQuantizers {
     }
 
     public static synchronized void register(String id, BiFunction<QuantizerSpec, Long, WeightQuantizer> f) {
-        REGISTRY.put(id, f);
+        Map<String, BiFunction<QuantizerSpec, Long, WeightQuantizer>> m = new LinkedHashMap<>(registry);
+        m.put(id, f);
+        registry = java.util.Collections.unmodifiableMap(m);
     }
 
-    public static synchronized Set<String> ids() {
-        return Set.copyOf(REGISTRY.keySet());
+    public static Set<String> ids() {
+        return Set.copyOf(registry.keySet());
     }
 
-    public static synchronized WeightQuantizer create(QuantizerSpec spec, long seed) {
+    public static WeightQuantizer create(QuantizerSpec spec, long seed) {
         if (spec == null || spec.absent()) {
             return null;
         }
-        BiFunction<QuantizerSpec, Long, WeightQuantizer> f = REGISTRY.get(spec.type());
+        BiFunction<QuantizerSpec, Long, WeightQuantizer> f = registry.get(spec.type());
         if (f == null) {
             throw new ModelException("weight quantizer '" + spec.type() + "' is unknown; known: none, "
-                    + REGISTRY.keySet());
+                    + registry.keySet());
         }
         return f.apply(spec, seed);
     }

@@ -42,7 +42,7 @@ class DesignSettingsTest {
         DesignPoint k = s.toDesignPoint(0.4);
         assertEquals("knapsack", k.prune().selection());
         assertEquals(Map.of("MACs", 0.3), k.prune().budgets());
-        assertTrue(k.prune().relativeBudgets());
+        assertEquals("unpruned", k.prune().budgetBasis());
     }
 
     @Test

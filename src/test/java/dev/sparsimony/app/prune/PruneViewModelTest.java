@@ -84,8 +84,8 @@ class PruneViewModelTest {
 
         @Override
         public dev.sparsimony.engine.hardware.FpgaEstimate estimateFpga(Model compressed, DesignPoint point,
-                dev.sparsimony.engine.hardware.HardwareConfig base, dev.sparsimony.engine.hardware.Device device) {
-            return real.estimateFpga(compressed, point, base, device);
+                dev.sparsimony.engine.hardware.Device device) {
+            return real.estimateFpga(compressed, point, device);
         }
 
         @Override

@@ -31,8 +31,16 @@ class SweepViewModelTest {
         SimpleObjectProperty<ModelSession> session = new SimpleObjectProperty<>();
         DesignSettings settings = new DesignSettings();
         SweepViewModel sweep = onFx(() -> new SweepViewModel(engine, session, settings));
+        java.util.List<SweepViewModel.Curve> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        onFx(() -> sweep.curveProperty().addListener((o, a, c) -> {
+            if (c != null) {
+                seen.add(c);
+            }
+        }));
         onFx(() -> session.set(s));
-        waitUntil(() -> sweep.curveProperty().get() != null);
+        waitUntil(() -> sweep.curveProperty().get() != null && sweep.curveProperty().get().complete());
+        // the curve grew point by point before it was complete (results stream from the runner)
+        assertTrue(seen.size() > 1 && !seen.get(0).complete(), "partial curves: " + seen.size());
         SweepViewModel.Curve plain = onFx(() -> sweep.curveProperty().get());
         assertEquals(SweepViewModel.SPARSITIES.length, plain.quality().length);
         assertEquals(100.0, plain.quality()[0], 1e-9, "agreement of the unpruned model with itself");
@@ -42,7 +50,8 @@ class SweepViewModelTest {
             settings.granularityProperty().set("rows");
             settings.weightBitsProperty().set(6);
         });
-        waitUntil(() -> sweep.curveProperty().get() != null && sweep.curveProperty().get() != plain);
+        waitUntil(() -> sweep.curveProperty().get() != null && sweep.curveProperty().get() != plain
+                && sweep.curveProperty().get().complete());
         SweepViewModel.Curve rows = onFx(() -> sweep.curveProperty().get());
         assertTrue(rows.quality()[SweepViewModel.SPARSITIES.length - 1] <= 100);
 

@@ -84,22 +84,22 @@ class DesignPointEvaluatorTest {
     }
 
     @Test
-    void jsonRoundTrip() throws Exception {
-        DesignPoint p = new DesignPoint("p1",
-                PruneSpec.knapsack("dsp-pattern", Map.of("rf", 4.0), "l2", Map.of("params", 0.5), true, "dp"),
-                Map.of("dense1", new LayerSpec("n-of-m", Map.of("n", 2.0, "m", 4.0), 0.5,
+    void jsonRoundTrip() {
+        DesignPoint p = new DesignPoint(DesignPoint.VERSION, "p1",
+                PruneSpec.knapsack("dsp-pattern", null, "l2", Map.of("params", 0.5), true, "dp"),
+                Map.of("dense1", new LayerSpec("n-of-m", Map.of("n", 2.0, "m", 4.0), 0.5, null,
                         QuantizerSpec.kmeans(8), null, QuantizerSpec.fixed(new FixedPoint(12, 4, true,
-                        FixedPoint.Rounding.CONVERGENT, FixedPoint.Overflow.SATURATE)), 2)),
-                QuantizerSpec.fixed(16, 6), QuantizerSpec.fixed(16, 6), QuantizerSpec.none(), List.of("dense1"), 7);
-        ObjectMapper om = new ObjectMapper();
-        String json = om.writeValueAsString(p);
-        assertEquals(p, om.readValue(json, DesignPoint.class));
-        DesignPoint minimal = om.readValue("{\"prune\":{\"granularity\":\"unstructured\",\"sparsity\":0.5},"
+                        FixedPoint.Rounding.CONVERGENT, FixedPoint.Overflow.SATURATE)), 2, "resource")),
+                QuantizerSpec.fixed(16, 6), QuantizerSpec.fixed(16, 6), QuantizerSpec.none(),
+                HardwareSpec.defaults().withReuseFactor(4), List.of("dense1"), 7);
+        String json = DesignPointCodec.write(p);
+        assertEquals(p, DesignPointCodec.read(json, "p"));
+        DesignPoint minimal = DesignPointCodec.read("{\"prune\":{\"granularity\":\"unstructured\",\"sparsity\":0.5},"
                 + "\"weights\":{\"type\":\"fixed\",\"fixed\":{\"width\":16,\"integer\":6,\"signed\":true,"
-                + "\"rounding\":\"TRUNCATE\",\"overflow\":\"WRAP\"}}}", DesignPoint.class);
+                + "\"rounding\":\"TRUNCATE\",\"overflow\":\"WRAP\"}}}", "m");
         assertEquals(0.5, minimal.prune().sparsity());
-        DesignPoint short1 = om.readValue("{\"weights\":{\"hls\":\"ap_fixed<8,3,AP_RND_CONV,AP_SAT>\"},"
-                + "\"outputs\":{\"type\":\"fixed\",\"hls\":\"ap_ufixed<10,4>\"}}", DesignPoint.class);
+        DesignPoint short1 = DesignPointCodec.read("{\"weights\":{\"hls\":\"ap_fixed<8,3,AP_RND_CONV,AP_SAT>\"},"
+                + "\"outputs\":{\"type\":\"fixed\",\"hls\":\"ap_ufixed<10,4>\"}}", "s");
         assertEquals(new FixedPoint(8, 3, true, FixedPoint.Rounding.CONVERGENT, FixedPoint.Overflow.SATURATE),
                 short1.weights().fixed());
         assertEquals("ap_ufixed<10,4>", short1.outputs().fixed().hlsType());
@@ -201,10 +201,10 @@ class DesignPointEvaluatorTest {
     }
 
     @Test
-    void hardwareBudgetsThroughTheRegistry() {
-        dev.sparsimony.engine.hardware.HardwareCosts.register();
-        DesignPoint p = DesignPoint.of(PruneSpec.knapsack("dsp-pattern", Map.of("rf", 4.0), "l2",
-                Map.of("DSP", 0.5), true, null)).withQuantizers(QuantizerSpec.fixed(16, 6), null, null);
+    void hardwareBudgetsFromThePointsSettings() {
+        DesignPoint p = DesignPoint.of(PruneSpec.knapsack("dsp-pattern", null, "l2",
+                Map.of("DSP", 0.5), true, null)).withQuantizers(QuantizerSpec.fixed(16, 6), null, null)
+                .withHardware(HardwareSpec.defaults().withStrategy("resource").withReuseFactor(4));
         DesignResult r = ev.evaluate(p);
         assertTrue(r.sparsity() > 0.3 && r.sparsity() < 0.7, "sparsity " + r.sparsity());
     }
@@ -218,8 +218,9 @@ class DesignPointEvaluatorTest {
         assertEquals(0.75, r.layers().get(0).sparsity(), 1e-9);
         DesignPoint darb = DesignPoint.of(PruneSpec.structured("darb", null, "l1", "global", 0.7));
         assertEquals(0.7, ev.evaluate(darb).sparsity(), 0.01);
-        DesignPoint dsp = DesignPoint.of(PruneSpec.structured("dsp-pattern", Map.of("rf", 4.0), "l2", "global", 0.5))
-                .withQuantizers(QuantizerSpec.kmeans(16), null, null);
+        DesignPoint dsp = DesignPoint.of(PruneSpec.structured("dsp-pattern", null, "l2", "global", 0.5))
+                .withQuantizers(QuantizerSpec.kmeans(16), null, null)
+                .withHardware(HardwareSpec.defaults().withReuseFactor(4));
         DesignResult rd = ev.evaluate(dsp);
         assertEquals(0.5, rd.sparsity(), 4.0 / 4256 + 1e-9);
         assertTrue(rd.storage().huffmanBits() < rd.storage().originalBits());
@@ -246,12 +247,12 @@ class DesignPointEvaluatorTest {
         nodes.add(new Node("softmax", new Ops.Softmax(-1, false), List.of("dense4")));
         Model withSoftmax = mlp.withGraph(nodes, List.of("softmax"));
         QuantizerSpec f = QuantizerSpec.fixed(10, 4);
-        LayerSpec typedSoftmax = new LayerSpec(null, null, null, null, null, QuantizerSpec.fixed(8, 1), null);
+        LayerSpec typedSoftmax = LayerSpec.empty().withQuantizers(null, null, QuantizerSpec.fixed(8, 1));
         List<DesignPoint> points = List.of(
                 DesignPoint.of(PruneSpec.none()),
                 DesignPoint.of(PruneSpec.magnitude(0.7, false)).withQuantizers(f, f, f),
-                new DesignPoint("typed", PruneSpec.magnitude(0.5, true), Map.of("softmax", typedSoftmax),
-                        f, f, f, List.of(), 1));
+                new DesignPoint(DesignPoint.VERSION, "typed", PruneSpec.magnitude(0.5, true),
+                        Map.of("softmax", typedSoftmax), f, f, f, null, List.of(), 1));
         try (DesignPointEvaluator small = new DesignPointEvaluator(withSoftmax, data, 7);
              DesignPointEvaluator whole = new DesignPointEvaluator(withSoftmax, data, 1000);
              DesignPointEvaluator auto = new DesignPointEvaluator(withSoftmax, data)) {
@@ -319,7 +320,7 @@ class DesignPointEvaluatorTest {
         });
         ModelException e = assertMessage("prune.budgets.test-fixed", DesignPoint.of(PruneSpec.knapsack("rows", null,
                 "l1", Map.of("test-fixed", 5.0), false, null)));
-        assertTrue(e.getMessage().contains("below"));
+        assertTrue(e.getMessage().contains("cannot be reached"), e.getMessage());
         assertTrue(assertThrows(ModelException.class, () -> QuantizerSpec.fixed(40, 6)).getMessage().contains("W"));
     }
 

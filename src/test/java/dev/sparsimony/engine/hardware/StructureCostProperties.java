@@ -46,7 +46,7 @@ class StructureCostProperties {
         Model m = TestModels.singleDense(k, c.nIn(), c.nOut());
         Node layer = m.node("fc");
         LayerContext ctx = LayerContext.of(m, layer).withHardware(c.width(), c.rf());
-        StructureMap map = new BramBlock(0, 0).structures(layer, ctx);
+        StructureMap map = new BramBlock().structures(layer, ctx);
         LayerHwConfig lc = LayerHwConfig.of(FixedPoint.of(c.width(), Math.min(c.width(), 4)), c.rf(),
                 Strategy.RESOURCE);
         Device dev = DeviceCatalogue.builtIn().get("xcvu9p");

@@ -158,8 +158,8 @@ class StructureCostTest {
         Node layer = m.node("fc");
         dev.sparsimony.engine.prune.LayerContext ctx = dev.sparsimony.engine.prune.LayerContext.of(m, layer)
                 .withHardware(18, 8);
-        StructureMap dspMap = new dev.sparsimony.engine.prune.DspPattern(0).structures(layer, ctx);
-        StructureMap bramMap = new dev.sparsimony.engine.prune.BramBlock(0, 0).structures(layer, ctx);
+        StructureMap dspMap = new dev.sparsimony.engine.prune.DspPattern().structures(layer, ctx);
+        StructureMap bramMap = new dev.sparsimony.engine.prune.BramBlock().structures(layer, ctx);
         assertArrayEquals(TestModels.patternMap(N_IN, N_OUT, 8).structureOf(), dspMap.structureOf());
         assertArrayEquals(TestModels.groupMap(N_IN, N_OUT, 8, 2).structureOf(), bramMap.structureOf());
         LayerHwConfig lc = LayerHwConfig.of(FixedPoint.of(18, 8), 8, Strategy.RESOURCE);

@@ -19,7 +19,6 @@ import dev.sparsimony.engine.model.Ops;
 import dev.sparsimony.engine.model.Tensor;
 import dev.sparsimony.engine.model.ValueInfo;
 import dev.sparsimony.engine.prune.LayerContext;
-import dev.sparsimony.engine.prune.StructureCosts;
 import dev.sparsimony.engine.quantize.FixedPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,14 +149,16 @@ class TargetsTest {
     }
 
     @Test
-    void registeredForTheKnapsack() {
-        assertTrue(StructureCosts.resources().containsAll(List.of("DSP", "BRAM")));
+    void costsPerBramBlock() {
         Model m = TestModels.singleDense(TestModels.filled(64 * 32, TestModels.HARD), 64, 32);
         Node fc = m.node("fc");
         LayerContext ctx = LayerContext.of(m, fc).withHardware(18, 8);
-        var map = new dev.sparsimony.engine.prune.BramBlock(0, 0).structures(fc, ctx);
-        double[] dsp = StructureCosts.create("DSP", ctx).costs(fc, new int[] {1, 32}, map);
-        double[] bram = StructureCosts.create("BRAM", ctx).costs(fc, new int[] {1, 32}, map);
+        var map = new dev.sparsimony.engine.prune.BramBlock().structures(fc, ctx);
+        LayerHwConfig lc = LayerHwConfig.of(FixedPoint.of(18, 6), 8, Strategy.RESOURCE);
+        double[] dsp = new DspCost(CAT.get("xcvu9p"), lc, FixedPoint.of(16, 6), FpgaParams.defaults())
+                .costs(fc, new int[] {1, 32}, map);
+        double[] bram = new BramCost(CAT.get("xcvu9p"), lc, FixedPoint.of(16, 6), FpgaParams.defaults())
+                .costs(fc, new int[] {1, 32}, map);
         assertEquals(2.0, dsp[0]);
         assertEquals(1.0, bram[0]);
     }

@@ -26,8 +26,8 @@ class GranularityTest {
 
     static List<Granularity> wholeStructure() {
         return List.of(new Unstructured(), new Rows(), new Columns("columns"), new Columns("filters"),
-                new Channels(), new Blocks(2, 3), new Blocks(2, 2), new DspPattern(3), new DspPattern(0),
-                new BramBlock(2, 16), new BramBlock(4, 0));
+                new Channels(), new Blocks(2, 3), new Blocks(2, 2), new DspPattern(), new Blocks(3, 1),
+                new BramBlock(), new Blocks(4, 1));
     }
 
     @Property(tries = 60)
@@ -124,11 +124,11 @@ class GranularityTest {
     @Test
     void dspPatternFollowsResourceStrategyIndexing() {
         Node d = new Node("d", new Ops.Dense(Tensor.zeros(3, 2), null), List.of("x"));
-        StructureMap map = new DspPattern(2).structures(d, new LayerContext(null, null, 0.5, 16, 1));
+        StructureMap map = new DspPattern().structures(d, new LayerContext(null, null, 0.5, 16, 2));
         // transposed flat index t = c*rows + r; pattern = t / RF
         assertArrayEquals(new int[] {0, 1, 0, 2, 1, 2}, map.structureOf());
         assertEquals(3, map.count());
-        StructureMap bram = new BramBlock(2, 18).structures(d, new LayerContext(null, null, 0.5, 16, 1));
+        StructureMap bram = new BramBlock().structures(d, new LayerContext(null, null, 0.5, 18, 2));
         assertArrayEquals(new int[] {0, 0, 0, 1, 0, 1}, bram.structureOf());
         assertEquals(5, BramBlock.consecutivePatterns(16));
         assertEquals(2, BramBlock.consecutivePatterns(18));
@@ -176,6 +176,22 @@ class GranularityTest {
                 .getMessage().contains("larger than"));
         assertTrue(assertThrows(ModelException.class, () -> Granularities.create("nope", Map.of()))
                 .getMessage().contains("nope"));
+        // declared parameters: unknown names and out-of-range values are refused by name
+        String foo = assertThrows(ModelException.class, () -> Granularities.create("rows", Map.of("foo", 7.0)))
+                .getMessage();
+        assertTrue(foo.contains("'foo'") && foo.contains("takes none"), foo);
+        String rows = assertThrows(ModelException.class, () -> Granularities.create("block",
+                Map.of("rows", 3.0, "foo", 7.0))).getMessage();
+        assertTrue(rows.contains("'foo'") && rows.contains("rows, cols"), rows);
+        String range = assertThrows(ModelException.class, () -> Granularities.create("n-of-m",
+                Map.of("m", 100.0))).getMessage();
+        assertTrue(range.contains("'m'") && range.contains("[2, 64]"), range);
+        String whole = assertThrows(ModelException.class, () -> Granularities.create("block",
+                Map.of("rows", 2.5))).getMessage();
+        assertTrue(whole.contains("whole number"), whole);
+        assertEquals(Map.of("n", 2.0, "m", 4.0), Granularities.complete("n-of-m", Map.of()));
+        assertEquals(List.of("rows", "cols"), Granularities.params("block").stream()
+                .map(GranularityParam::name).toList());
         assertThrows(ModelException.class, () -> ctx.withSparsity(-0.1));
     }
 }

@@ -28,32 +28,15 @@ public final class SoftmaxKernel implements OpKernel<Ops.Softmax> {
     public Step prepare(Ops.Softmax op, Context ctx) {
         INDArray in = ctx.input(0);
         INDArray out = ctx.output();
-        long[] s = in.shape();
-        int axis = Shapes.axis(op.axis(), s.length, "Softmax");
-        long outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= s[i];
-        }
-        long len;
-        long inner;
-        if (op.coerce2d()) {
-            len = outer == 0 ? 0 : in.length() / outer;
-            inner = 1;
-        } else {
-            len = s[axis];
-            inner = 1;
-            for (int i = axis + 1; i < s.length; i++) {
-                inner *= s[i];
-            }
-        }
+        int[] g = rows(in, Shapes.axis(op.axis(), in.rank(), "Softmax"), op.coerce2d());
         int n = Math.toIntExact(in.length());
         if (n == 0) {
             return () -> { };
         }
         float[] buf = new float[n];
-        int o = Math.toIntExact(outer);
-        int a = Math.toIntExact(len);
-        int k = Math.toIntExact(inner);
+        int o = g[0];
+        int a = g[1];
+        int k = g[2];
         float[] row = new float[a];
         // one bulk copy out, the Java loops on the heap copy, one bulk copy back (no native op call)
         return () -> {
@@ -61,6 +44,29 @@ public final class SoftmaxKernel implements OpKernel<Ops.Softmax> {
             softmax(buf, o, a, k, row);
             NdUtil.copyIn(buf, 0, n, out);
         };
+    }
+
+    /**
+     * The input viewed as [outer, len, inner] with the normalised axis in the middle; with {@code coerce2d} (ONNX
+     * opset &lt; 13) as [prod(dims before axis), prod(dims from axis), 1]. Shared with {@link LogSoftmaxKernel}.
+     */
+    static int[] rows(INDArray in, int axis, boolean coerce2d) {
+        long[] s = in.shape();
+        long outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= s[i];
+        }
+        long len;
+        long inner = 1;
+        if (coerce2d) {
+            len = outer == 0 ? 0 : in.length() / outer;
+        } else {
+            len = s[axis];
+            for (int i = axis + 1; i < s.length; i++) {
+                inner *= s[i];
+            }
+        }
+        return new int[] {Math.toIntExact(outer), Math.toIntExact(len), Math.toIntExact(inner)};
     }
 
     /**

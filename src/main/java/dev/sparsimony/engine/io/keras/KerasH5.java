@@ -46,8 +46,8 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
         try {
             f = new HdfFile(path);
         } catch (RuntimeException e) {
-            throw new ModelException(name + " is not a readable HDF5 file (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + KerasImporter.oneLine(e.getMessage())) + ")", e);
+            throw new ModelException(name + " is not a readable HDF5 file ("
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
         }
         try {
             // the superblock records where the file ends; a shorter file lost its tail (interrupted copy or download)
@@ -64,8 +64,8 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             f.close();
-            throw new ModelException(name + " is a damaged HDF5 file (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + KerasImporter.oneLine(e.getMessage())) + ")", e);
+            throw new ModelException(name + " is a damaged HDF5 file ("
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
         }
     }
 
@@ -148,8 +148,23 @@ final class KerasH5 implements KerasWeights, AutoCloseable {
         return fileName;
     }
 
+    /**
+     * The weights of one layer. jHDF's own exceptions on a damaged file become one line naming this file, so that
+     * damage inside the weights file is never blamed on the architecture JSON read before it.
+     */
     @Override
     public Map<String, Tensor> layer(String layerName) {
+        try {
+            return readLayer(layerName);
+        } catch (ModelException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new ModelException(fileName + " is damaged: the weights of layer '" + layerName
+                    + "' cannot be read (" + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
+        }
+    }
+
+    private Map<String, Tensor> readLayer(String layerName) {
         Node n = child(weightsRoot, layerName);
         if (!(n instanceof Group g)) {
             return null;

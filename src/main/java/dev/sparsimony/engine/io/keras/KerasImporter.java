@@ -70,8 +70,7 @@ public final class KerasImporter implements ModelImporter {
         } catch (RuntimeException e) {
             // jHDF and Jackson throw their own unchecked exceptions on damaged input.
             throw new ModelException(path.getFileName() + " is corrupt or not a Keras model ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage()))
-                    + ")", e);
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
         }
     }
 
@@ -218,10 +217,6 @@ public final class KerasImporter implements ModelImporter {
     }
 
     static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String t = s.replaceAll("\\s+", " ").trim();
-        return t.length() > 200 ? t.substring(0, 200) + "..." : t;
+        return dev.sparsimony.engine.model.Problems.excerpt(s);
     }
 }

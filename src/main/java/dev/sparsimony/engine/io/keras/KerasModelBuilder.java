@@ -32,7 +32,7 @@ final class KerasModelBuilder {
             "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten",
             "Reshape", "Permute", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
             "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Add", "Subtract", "Multiply",
-            "Concatenate");
+            "Concatenate", "PReLU", "ThresholdedReLU", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D", "UpSampling2D");
 
     static final List<String> ACTIVATIONS = List.of("linear", "relu", "relu6", "sigmoid", "hard_sigmoid", "softmax",
             "tanh", "elu", "selu", "leaky_relu", "softplus", "softsign");
@@ -383,6 +383,12 @@ final class KerasModelBuilder {
                 yield add(name, cls, name, new Ops.Binary(Ops.BinaryKind.SUB), in);
             }
             case "Concatenate" -> add(name, cls, name, new Ops.Concat(singleInt(name, cls, cfg.path("axis"), -1)), in);
+            case "PReLU" -> prelu(name, cls, cfg, in);
+            // keras/layers/activation/thresholded_relu.py: x * (x > theta), theta default 1.0
+            case "ThresholdedReLU" -> add(name, cls, name,
+                    new Ops.ThresholdedRelu((float) number(cfg, "theta", null, 1.0)), in);
+            case "ZeroPadding1D", "ZeroPadding2D" -> zeroPadding(name, cls, cfg, in, cls.endsWith("1D") ? 1 : 2);
+            case "UpSampling1D", "UpSampling2D" -> upSampling(name, cls, cfg, in, cls.endsWith("1D") ? 1 : 2);
             default -> throw new ModelException(where + ": layer '" + name + "' (" + cls + ") is not supported;"
                     + " supported Keras layers: " + String.join(", ", SUPPORTED));
         };
@@ -770,7 +776,8 @@ final class KerasModelBuilder {
         } catch (ModelException e) {
             throw layerError(kerasName, cls, e.getMessage());
         } catch (RuntimeException e) {
-            throw layerError(kerasName, cls, "its input shapes do not fit (" + e + ")");
+            throw layerError(kerasName, cls, "its input shapes do not fit ("
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")");
         }
         claim(nodeName);
         nodes.add(new Node(nodeName, op, in));
@@ -872,5 +879,102 @@ final class KerasModelBuilder {
             sb.append(", ").append(s[i] < 0 ? "None" : String.valueOf(s[i]));
         }
         return sb.append(')').toString();
+    }
+
+    // ------------------------------------------------------------------ layers added for issue 13
+
+    /**
+     * Keras PReLU (keras/layers/activation/prelu.py): alpha has the input's shape without the batch, with the
+     * shared axes (1-based) of size 1; y = x for x &gt;= 0, alpha * x below.
+     */
+    private String prelu(String name, String cls, JsonNode cfg, List<String> in) {
+        Tensor alpha = layerWeights(name, cls, List.of("alpha")).get("alpha");
+        int[] s = shapes.get(in.get(0));
+        int[] want = Arrays.copyOfRange(s, 1, s.length);
+        for (JsonNode a : cfg.path("shared_axes")) {
+            int ax = a.asInt(0);
+            if (ax >= 1 && ax <= want.length) {
+                want[ax - 1] = 1;
+            }
+        }
+        if (alpha.size() != Tensor.numel(want)) {
+            throw layerError(name, cls, "alpha " + alpha.shapeString() + " does not fit input " + shapeText(s)
+                    + " with shared_axes " + cfg.path("shared_axes"));
+        }
+        return add(name, cls, name, new Ops.PRelu(alpha.reshape(want)), in);
+    }
+
+    /**
+     * ZeroPadding1D: padding int or (left, right); ZeroPadding2D: int, (rows, cols) symmetric, or
+     * ((top, bottom), (left, right)) (keras/layers/reshaping/zero_padding2d.py). Zeros on the spatial axes only.
+     */
+    private String zeroPadding(String name, String cls, JsonNode cfg, List<String> in, int r) {
+        JsonNode p = cfg.path("padding");
+        int[][] be = new int[r][2];
+        if (p.isMissingNode() || p.isNull()) {
+            for (int[] x : be) {
+                x[0] = 1;
+                x[1] = 1;
+            }
+        } else if (p.isNumber()) {
+            for (int[] x : be) {
+                x[0] = p.asInt();
+                x[1] = p.asInt();
+            }
+        } else if (p.isArray() && r == 1 && p.size() == 2 && p.get(0).isNumber()) {
+            be[0][0] = p.get(0).asInt();
+            be[0][1] = p.get(1).asInt();
+        } else if (p.isArray() && r == 2 && p.size() == 2) {
+            for (int i = 0; i < 2; i++) {
+                JsonNode e = p.get(i);
+                if (e.isNumber()) {
+                    be[i][0] = e.asInt();
+                    be[i][1] = e.asInt();
+                } else if (e.isArray() && e.size() == 2) {
+                    be[i][0] = e.get(0).asInt();
+                    be[i][1] = e.get(1).asInt();
+                } else {
+                    throw layerError(name, cls, "padding " + p + " is not understood");
+                }
+            }
+        } else {
+            throw layerError(name, cls, "padding " + p + " is not understood");
+        }
+        int[] s = shapes.get(in.get(0));
+        if (s.length != r + 2) {
+            throw layerError(name, cls, cls + " expects a rank-" + (r + 2) + " input, got shape " + shapeText(s));
+        }
+        Layout layout = layout(name, cls, cfg);
+        int[] begin = new int[s.length];
+        int[] end = new int[s.length];
+        for (int i = 0; i < r; i++) {
+            if (be[i][0] < 0 || be[i][1] < 0) {
+                throw layerError(name, cls, "padding " + p + " must not be negative");
+            }
+            int ax = layout.spatialAxis(s.length, i);
+            begin[ax] = be[i][0];
+            end[ax] = be[i][1];
+        }
+        return add(name, cls, name, new Ops.Pad(begin, end, Ops.PadMode.CONSTANT, 0f), in);
+    }
+
+    /**
+     * UpSampling1D (size, repeats each step) and UpSampling2D (size, interpolation nearest or bilinear, data_format)
+     * (keras/layers/reshaping/up_sampling2d.py; bilinear is tf.image.resize with half-pixel centres).
+     */
+    private String upSampling(String name, String cls, JsonNode cfg, List<String> in, int r) {
+        int[] size = ints(name, cls, cfg.path("size"), r, 2, "size");
+        String interp = cfg.path("interpolation").asText("nearest");
+        if (!interp.equals("nearest") && !interp.equals("bilinear")) {
+            throw layerError(name, cls, "interpolation '" + interp + "' is not supported (nearest, bilinear)");
+        }
+        Layout layout = r == 1 ? Layout.CHANNELS_LAST : layout(name, cls, cfg);
+        Op op;
+        try {
+            op = new Ops.Upsample(size, interp.equals("bilinear"), layout);
+        } catch (ModelException e) {
+            throw layerError(name, cls, e.getMessage());
+        }
+        return add(name, cls, name, op, in);
     }
 }

@@ -12,7 +12,7 @@ record DType(char kind, int size, boolean bigEndian) {
 
     static DType parse(String descr, String where) {
         if (descr == null || descr.length() < 2) {
-            throw new ModelException(where + ": bad dtype descriptor '" + descr + "'");
+            throw new ModelException(where + ": bad dtype descriptor '" + dev.sparsimony.engine.model.Problems.excerpt(descr) + "'");
         }
         String d = descr;
         boolean big = false;
@@ -25,14 +25,14 @@ record DType(char kind, int size, boolean bigEndian) {
             d = "b1";
         }
         if (d.length() < 2) {
-            throw new ModelException(where + ": bad dtype descriptor '" + descr + "'");
+            throw new ModelException(where + ": bad dtype descriptor '" + dev.sparsimony.engine.model.Problems.excerpt(descr) + "'");
         }
         char kind = d.charAt(0);
         int size;
         try {
             size = Integer.parseInt(d.substring(1));
         } catch (NumberFormatException e) {
-            throw new ModelException(where + ": unsupported dtype '" + descr + "'" + hint(d));
+            throw new ModelException(where + ": unsupported dtype '" + dev.sparsimony.engine.model.Problems.excerpt(descr) + "'" + hint(d));
         }
         boolean ok = switch (kind) {
             case 'f' -> size == 2 || size == 4 || size == 8;
@@ -41,7 +41,7 @@ record DType(char kind, int size, boolean bigEndian) {
             default -> false;
         };
         if (!ok) {
-            throw new ModelException(where + ": unsupported dtype '" + descr + "'" + hint(d)
+            throw new ModelException(where + ": unsupported dtype '" + dev.sparsimony.engine.model.Problems.excerpt(descr) + "'" + hint(d)
                     + " (supported: float16/32/64, int8..64, uint8..64, bool)");
         }
         return new DType(kind, size, size > 1 && big);

@@ -49,6 +49,9 @@ public final class Npy {
 
     public static NpyArray read(Path path) {
         String name = String.valueOf(path.getFileName());
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new ModelException(name + " is not a regular file (a folder, a pipe or a device?)");
+        }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             return read(in, name);
         } catch (IOException e) {
@@ -212,7 +215,7 @@ public final class Npy {
         try {
             m = new LiteralParser(text).dict();
         } catch (IllegalArgumentException e) {
-            throw new ModelException(name + " has a malformed header (" + e.getMessage() + "): " + text.strip());
+            throw new ModelException(name + " has a malformed header (" + e.getMessage() + "): " + excerpt(text));
         }
         Object descr = m.get("descr");
         Object fo = m.get("fortran_order");
@@ -222,13 +225,14 @@ public final class Npy {
         }
         if (!(descr instanceof String) || !(fo instanceof Boolean) || !(shape instanceof List<?> sl)) {
             throw new ModelException(name + " has a malformed header (needs 'descr', 'fortran_order' and 'shape'): "
-                    + text.strip());
+                    + excerpt(text));
         }
         int[] s = new int[sl.size()];
         long n = 1;
         for (int i = 0; i < s.length; i++) {
             if (!(sl.get(i) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
-                throw new ModelException(name + " has a malformed header (bad shape " + shape + ")");
+                throw new ModelException(name + " has a malformed header (bad shape "
+                        + dev.sparsimony.engine.model.Problems.excerpt(String.valueOf(shape)) + ")");
             }
             s[i] = (int) (long) v;
             n *= v;
@@ -239,10 +243,21 @@ public final class Npy {
         return new Header((String) descr, (Boolean) fo, s);
     }
 
-    /** A tiny parser for the Python literals NumPy writes: dict, tuple, list, str, int, True/False/None. */
+    /** Header text for a message: printable, one line, short (a damaged header may hold any bytes). */
+    private static String excerpt(String header) {
+        return "'" + dev.sparsimony.engine.model.Problems.excerpt(header) + "'";
+    }
+
+    /**
+     * A tiny parser for the Python literals NumPy writes: dict, tuple, list, str, int, True/False/None. NumPy's
+     * headers nest two levels (a dict holding a shape tuple); deeper nesting is refused rather than recursed into,
+     * so a hostile header cannot overflow the stack.
+     */
     private static final class LiteralParser {
+        private static final int MAX_DEPTH = 8;
         private final String s;
         private int p;
+        private int depth;
 
         LiteralParser(String s) {
             this.s = s;
@@ -284,6 +299,17 @@ public final class Npy {
         }
 
         private Object value() {
+            if (++depth > MAX_DEPTH) {
+                throw new IllegalArgumentException("nested more than " + MAX_DEPTH + " levels deep");
+            }
+            try {
+                return literal();
+            } finally {
+                depth--;
+            }
+        }
+
+        private Object literal() {
             char c = peek();
             if (c == '{') {
                 p++;

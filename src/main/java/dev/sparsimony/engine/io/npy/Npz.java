@@ -1,6 +1,7 @@
 package dev.sparsimony.engine.io.npy;
 
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Problems;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -46,19 +49,28 @@ public final class Npz {
                 if (e.isDirectory()) {
                     continue;
                 }
-                String key = e.getName().endsWith(".npy")
-                        ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
-                try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
-                    out.put(key, Npy.read(in, name + "[" + e.getName() + "]"));
+                String entry = Problems.excerpt(e.getName());
+                String key = entry.endsWith(".npy") ? entry.substring(0, entry.length() - 4) : entry;
+                // ZipFile does not check the CRC-32 of what it unpacks (ZipInputStream does): check it here, as
+                // NumPy does ("Bad CRC-32"), so a damaged member is an error rather than wrong numbers
+                CheckedInputStream crc = new CheckedInputStream(zip.getInputStream(e), new CRC32());
+                try (InputStream in = new BufferedInputStream(crc, 1 << 16)) {
+                    out.put(key, Npy.read(in, name + "[" + entry + "]"));
+                    in.transferTo(OutputStream.nullOutputStream());
                 } catch (ZipException ex) {
-                    throw new ModelException(name + " is corrupt: entry '" + e.getName() + "' cannot be unpacked ("
-                            + ex.getMessage() + ")", ex);
+                    throw new ModelException(name + " is corrupt: entry '" + entry + "' cannot be unpacked ("
+                            + Problems.inUserWords(ex) + ")", ex);
                 } catch (java.io.EOFException ex) {
-                    throw new ModelException(name + " is truncated: entry '" + e.getName() + "' ends early", ex);
+                    throw new ModelException(name + " is truncated: entry '" + entry + "' ends early", ex);
+                }
+                if (e.getCrc() != -1 && crc.getChecksum().getValue() != e.getCrc()) {
+                    throw new ModelException(name + " is corrupt: entry '" + entry + "' fails its CRC-32 check"
+                            + " (the archive records " + Long.toHexString(e.getCrc()) + ", its content gives "
+                            + Long.toHexString(crc.getChecksum().getValue()) + ")");
                 }
             }
         } catch (ZipException e) {
-            throw new ModelException(name + " is not a valid .npz (zip) archive: " + e.getMessage(), e);
+            throw new ModelException(name + " is not a valid .npz (zip) archive: " + Problems.inUserWords(e), e);
         } catch (IOException e) {
             throw Npy.readError(name, path, e);
         }

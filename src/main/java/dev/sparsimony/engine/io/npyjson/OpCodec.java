@@ -9,6 +9,7 @@ import dev.sparsimony.engine.model.Layout;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.model.Op;
 import dev.sparsimony.engine.model.Ops;
+import dev.sparsimony.engine.model.QuantOps;
 import dev.sparsimony.engine.model.Tensor;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -35,7 +36,12 @@ final class OpCodec {
             Map.entry("Transpose", List.of()), Map.entry("Binary", List.of()), Map.entry("Concat", List.of()),
             Map.entry("Identity", List.of()), Map.entry("MatMul", List.of()), Map.entry("Gemm", List.of()),
             Map.entry("QuantizeLinear", List.of()), Map.entry("DequantizeLinear", List.of()),
-            Map.entry("Lrn", List.of()));
+            Map.entry("Lrn", List.of()), Map.entry("PRelu", List.of("slope")),
+            Map.entry("ThresholdedRelu", List.of()), Map.entry("LogSoftmax", List.of()), Map.entry("Pad", List.of()),
+            Map.entry("Cast", List.of()), Map.entry("MaxPoolIndices", List.of()), Map.entry("Upsample", List.of()),
+            Map.entry("Quant", List.of("scale", "zeroPoint")), Map.entry("BipolarQuant", List.of("scale")),
+            Map.entry("Trunc", List.of("scale", "zeroPoint", "outScale?")), Map.entry("Requantize",
+                    List.of("multiplier")));
 
     private OpCodec() {
     }
@@ -48,7 +54,7 @@ final class OpCodec {
     static ObjectNode attributes(Op op) {
         ObjectNode a = F.objectNode();
         if (op instanceof Ops.Dense || op instanceof Ops.Identity || op instanceof Ops.MatMul
-                || op instanceof Ops.Constant) {
+                || op instanceof Ops.Constant || op instanceof Ops.PRelu || op instanceof QuantOps.BipolarQuant) {
             return a;
         } else if (op instanceof Ops.Conv c) {
             a.set("strides", ints(c.strides()));
@@ -107,6 +113,44 @@ final class OpCodec {
             a.set("beta", number(l.beta()));
             a.set("bias", number(l.bias()));
             a.put("layout", l.layout().name());
+        } else if (op instanceof Ops.ThresholdedRelu t) {
+            a.set("theta", number(t.theta()));
+        } else if (op instanceof Ops.LogSoftmax l) {
+            a.put("axis", l.axis());
+            a.put("coerce2d", l.coerce2d());
+        } else if (op instanceof Ops.Pad p) {
+            a.set("padsBegin", ints(p.padsBegin()));
+            a.set("padsEnd", ints(p.padsEnd()));
+            a.put("mode", p.mode().name());
+            a.set("value", number(p.value()));
+        } else if (op instanceof Ops.Cast c) {
+            a.put("to", c.to().name());
+        } else if (op instanceof Ops.MaxPoolIndices m) {
+            a.set("kernel", ints(m.kernel()));
+            a.set("strides", ints(m.strides()));
+            a.set("padsBegin", ints(m.padsBegin()));
+            a.set("padsEnd", ints(m.padsEnd()));
+            a.put("ceilMode", m.ceilMode());
+            a.put("columnMajor", m.columnMajor());
+        } else if (op instanceof Ops.Upsample u) {
+            a.set("scales", ints(u.scales()));
+            a.put("bilinear", u.bilinear());
+            a.put("layout", u.layout().name());
+        } else if (op instanceof QuantOps.Quant q) {
+            a.put("bits", q.bits());
+            a.put("signed", q.signed());
+            a.put("narrow", q.narrow());
+            a.put("rounding", q.rounding().name());
+        } else if (op instanceof QuantOps.Trunc t) {
+            a.put("inBits", t.inBits());
+            a.put("outBits", t.outBits());
+            a.put("signed", t.signed());
+            a.put("narrow", t.narrow());
+            a.put("rounding", t.rounding().name());
+        } else if (op instanceof QuantOps.Requantize r) {
+            a.put("axis", r.axis());
+            a.set("zeroPoint", number(r.zeroPoint()));
+            a.put("type", r.type().name());
         } else {
             throw new ModelException("the project format cannot yet store " + op.kind() + " ("
                     + typeName(op) + ")");
@@ -160,6 +204,29 @@ final class OpCodec {
             case "DequantizeLinear" -> new Ops.DequantizeLinear(a.integer("axis", 1));
             case "Lrn" -> new Ops.Lrn(a.integer("size", 1), a.number("alpha", 1e-4f), a.number("beta", 0.75f),
                     a.number("bias", 1f), a.enumValue("layout", Layout.class, Layout.CHANNELS_FIRST));
+            case "PRelu" -> new Ops.PRelu(w.get("slope"));
+            case "ThresholdedRelu" -> new Ops.ThresholdedRelu(a.number("theta", 1f));
+            case "LogSoftmax" -> new Ops.LogSoftmax(a.integer("axis", -1), a.bool("coerce2d", false));
+            case "Pad" -> new Ops.Pad(a.ints("padsBegin", null), a.ints("padsEnd", null),
+                    a.enumValue("mode", Ops.PadMode.class, Ops.PadMode.CONSTANT), a.number("value", 0f));
+            case "Cast" -> new Ops.Cast(a.enumValue("to", Ops.CastType.class, null));
+            case "MaxPoolIndices" -> {
+                int[] k = a.ints("kernel", null);
+                int[] zeros = new int[k.length];
+                yield new Ops.MaxPoolIndices(k, a.ints("strides", k), a.ints("padsBegin", zeros),
+                        a.ints("padsEnd", zeros), a.bool("ceilMode", false), a.bool("columnMajor", false));
+            }
+            case "Upsample" -> new Ops.Upsample(a.ints("scales", null), a.bool("bilinear", false),
+                    a.enumValue("layout", Layout.class, Layout.CHANNELS_LAST));
+            case "Quant" -> new QuantOps.Quant(w.get("scale"), w.get("zeroPoint"), a.integer("bits", 8),
+                    a.bool("signed", true), a.bool("narrow", false),
+                    a.enumValue("rounding", QuantOps.Rounding.class, QuantOps.Rounding.ROUND));
+            case "BipolarQuant" -> new QuantOps.BipolarQuant(w.get("scale"));
+            case "Trunc" -> new QuantOps.Trunc(w.get("scale"), w.get("zeroPoint"), w.get("outScale"),
+                    a.integer("inBits", 8), a.integer("outBits", 8), a.bool("signed", true), a.bool("narrow", false),
+                    a.enumValue("rounding", QuantOps.Rounding.class, QuantOps.Rounding.FLOOR));
+            case "Requantize" -> new QuantOps.Requantize(w.get("multiplier"), a.integer("axis", 1),
+                    a.number("zeroPoint", 0f), a.enumValue("type", Ops.QuantType.class, Ops.QuantType.UINT8));
             default -> throw new ModelException(ctx + " has unknown op type '" + type + "' (known: "
                     + String.join(", ", new java.util.TreeSet<>(WEIGHTS.keySet())) + ")");
         };

@@ -200,6 +200,9 @@ public final class ProjectFormat {
                     ? "model directory " + dirOrManifest + " has no " + MANIFEST
                     : "model file not found: " + manifest);
         }
+        if (!Files.isRegularFile(manifest)) {
+            throw new ModelException(mName + " is not a regular file (a folder, a pipe or a device?)");
+        }
         Path dir = manifest.toAbsolutePath().getParent();
         JsonNode root;
         try {
@@ -319,8 +322,7 @@ public final class ProjectFormat {
                 if (!e.getValue().isTextual()) {
                     throw new ModelException(ctx + " weight '" + wn + "' must name a .npy file");
                 }
-                weights.put(wn, readTensor(dir, e.getValue().textValue(), name, wn, mName,
-                        !type.equals("Constant")));
+                weights.put(wn, readTensor(dir, e.getValue().textValue(), name, wn, mName));
             }
         }
         for (String s : weightSpec) {
@@ -341,8 +343,7 @@ public final class ProjectFormat {
         }
     }
 
-    private static Tensor readTensor(Path dir, String file, String layer, String weight, String mName,
-                                     boolean finiteOnly) {
+    private static Tensor readTensor(Path dir, String file, String layer, String weight, String mName) {
         Path p = dir.resolve(file).normalize();
         String ref = mName + ": layer '" + layer + "' weight '" + weight + "'";
         if (!p.startsWith(dir.normalize())) {
@@ -357,17 +358,17 @@ public final class ProjectFormat {
         } catch (ModelException e) {
             throw new ModelException(ref + ": " + e.getMessage(), e);
         }
-        // constants may hold infinities on purpose (e.g. masks); weights may not
-        if (finiteOnly && t.hasNonFinite()) {
-            throw new ModelException("layer '" + layer + "' weight '" + weight + "' contains NaN/Inf values ("
-                    + file + ")");
-        }
+        // NaN/Inf weights are the business of the one policy in ModelFiles.load (engine.model.NonFinite)
         return t;
     }
 
     /** Jackson's message without its multi-line source excerpt. */
     private static String jsonProblem(JsonProcessingException e) {
         String m = String.valueOf(e.getOriginalMessage());
+        if (m.startsWith("Trailing token")) {
+            return "there is more text after the end of the JSON object";
+        }
+        m = m.replaceAll("\\s*\\(bound as [^)]*\\)", "").replaceAll(":? ?not allowed as per `[^`]*`", "");
         int src = m.indexOf(" at [Source:");
         if (src >= 0) {
             int open = m.lastIndexOf(" (", src);

@@ -367,4 +367,20 @@ final class ConstFold {
         }
         return lo != null ? Const.ofLongs(out, c.dtype, lo) : Const.ofFloats(out, c.dtype, fo);
     }
+
+    /** A tensor broadcast (NumPy rules) to {@code shape}, row-major: per-element parameters of a quantizer. */
+    static float[] broadcastTo(Tensor t, int[] shape) {
+        int[] out = Shapes.broadcast(shape, t.shape(), "broadcast");
+        if (!Arrays.equals(out, shape)) {
+            throw new ModelException("shape " + t.shapeString() + " does not broadcast to " + Arrays.toString(shape));
+        }
+        int n = Math.toIntExact(Tensor.numel(shape));
+        int[] src = sourceOffsets(shape, broadcastStrides(t.shape(), shape), n);
+        float[] v = t.data();
+        float[] o = new float[n];
+        for (int k = 0; k < n; k++) {
+            o[k] = v[src[k]];
+        }
+        return o;
+    }
 }

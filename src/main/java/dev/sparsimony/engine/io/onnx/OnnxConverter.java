@@ -10,12 +10,15 @@ import dev.sparsimony.engine.io.onnx.proto.OnnxProto.TensorProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.TensorShapeProto;
 import dev.sparsimony.engine.io.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.sparsimony.engine.model.ActivationKind;
+import dev.sparsimony.engine.model.BatchAxis;
 import dev.sparsimony.engine.model.Layout;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.model.Node;
 import dev.sparsimony.engine.model.Op;
 import dev.sparsimony.engine.model.Ops;
+import dev.sparsimony.engine.model.QuantOps;
+import dev.sparsimony.engine.model.Quantization;
 import dev.sparsimony.engine.model.Shapes;
 import dev.sparsimony.engine.model.Tensor;
 import dev.sparsimony.engine.model.ValueInfo;
@@ -49,11 +52,17 @@ import java.util.TreeSet;
 final class OnnxConverter {
     /** Operators this importer handles (the ai.onnx domain). */
     static final Set<String> SUPPORTED = new TreeSet<>(List.of(
-            "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant", "ConstantOfShape",
-            "Conv", "DequantizeLinear", "Div", "Dropout", "Elu", "Flatten", "Gather", "Gemm", "GlobalAveragePool",
-            "GlobalMaxPool", "HardSigmoid", "Identity", "LRN", "LeakyRelu", "MatMul", "MaxPool", "Mul",
-            "QuantizeLinear", "Relu", "Reshape", "Selu", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign",
-            "Squeeze", "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze"));
+            "Add", "AveragePool", "BatchNormalization", "Cast", "CastLike", "Clip", "Concat", "Constant",
+            "ConstantOfShape", "Conv", "DequantizeLinear", "Div", "Dropout", "Elu", "Flatten", "Gather", "Gemm",
+            "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "Identity", "LRN", "LeakyRelu", "LogSoftmax", "MatMul",
+            "MaxPool", "Mul", "Neg", "PRelu", "Pad", "QLinearConv", "QLinearMatMul", "QuantizeLinear", "Relu",
+            "Reshape", "Selu", "Shape", "Sigmoid", "Slice", "Softmax", "Softplus", "Softsign", "Squeeze", "Sub", "Sum",
+            "Tanh", "ThresholdedRelu", "Transpose", "Unsqueeze"));
+
+    /** QONNX quantizers (Brevitas/FINN exports) and the custom domains they are written in. */
+    static final Set<String> QONNX_OPS = new TreeSet<>(List.of("BipolarQuant", "IntQuant", "Quant", "Trunc"));
+    static final Set<String> QONNX_DOMAINS = Set.of("qonnx.custom_op.general", "finn.custom_op.general",
+            "onnx.brevitas", "finn");
 
     private static final Layout LAYOUT = Layout.CHANNELS_FIRST;
 
@@ -73,16 +82,27 @@ final class OnnxConverter {
     private final Set<String> taken = new HashSet<>();
     private final List<ValueInfo> inputs = new ArrayList<>();
     private final Map<String, Integer> inputTypes = new HashMap<>();
-    private final Map<String, Tensor> frozen;
+    /** Values of graph inputs known for this import, used where a layer needs a constant operand. */
+    private final Map<String, Tensor> known;
+    private final Set<String> inputNames = new HashSet<>();
+    /** Element types of runtime values that are not float (casts, QuantizeLinear, QLinear outputs). */
+    private final Map<String, Integer> valueTypes = new HashMap<>();
+    /** Quantizers folded into constants, by the constant's name (QONNX Quant of a weight). */
+    private final Map<String, Quantization> quantOf = new HashMap<>();
+    /** Quantizers of layer weights, by IR node name and weight ("fc1|kernel"). */
+    private final Map<String, Quantization> layerQuant = new LinkedHashMap<>();
+    /** Graph inputs whose declared first dimension 1 was taken as a free batch. */
+    private final Set<String> fixedOne = new HashSet<>();
 
     /**
-     * @param frozen values for graph inputs to treat as initializers (e.g. the weights that ONNX backend test
-     *               cases pass as inputs: the IR keeps weights inside its layers); may be empty
+     * @param known values of graph inputs for a run on those values (e.g. the weights that ONNX backend test
+     *              cases pass as inputs: the IR keeps weights inside its layers); may be empty. They are taken
+     *              only where an operand must be constant; the inputs stay graph inputs.
      */
-    OnnxConverter(ModelProto mp, String fileLabel, Map<String, Tensor> frozen) {
+    OnnxConverter(ModelProto mp, String fileLabel, Map<String, Tensor> known) {
         this.mp = mp;
         this.fileLabel = fileLabel;
-        this.frozen = frozen;
+        this.known = known;
     }
 
     Model convert() {
@@ -132,15 +152,7 @@ final class OnnxConverter {
             if (initNames.contains(v.getName())) {
                 continue;
             }
-            Tensor fv = frozen.get(v.getName());
-            if (fv != null) {
-                int et = v.getType().getTensorType().getElemType();
-                consts.put(v.getName(), OnnxTensors.isFloatType(et) || et == 0
-                        ? Const.ofFloats(fv.shape(), fv.data())
-                        : Const.ofLongs(fv.shape(), et, toLongs(fv.data())));
-            } else {
-                addInput(v);
-            }
+            addInput(v);
         }
         if (inputs.isEmpty()) {
             throw new ModelException(fileLabel + ": the graph has no inputs besides its initializers");
@@ -165,7 +177,7 @@ final class OnnxConverter {
         for (ValueInfoProto o : g.getOutputList()) {
             String name = o.getName();
             Const c = consts.get(name);
-            if (c != null) {
+            if (c != null && !inputNames.contains(name)) {
                 if (!nodes.containsKey(name)) {
                     emit(name, new Ops.Constant(c.toTensor()), List.of(), false);
                 }
@@ -186,14 +198,51 @@ final class OnnxConverter {
         for (StringStringEntryProto e : mp.getMetadataPropsList()) {
             md.put("onnx.meta." + e.getKey(), e.getValue());
         }
+        for (Quantization q : layerQuant.values()) {
+            if (nodes.containsKey(q.layer())) {
+                md.put(q.key(), q.value());
+            }
+        }
         String name = g.getName().isEmpty() ? fileLabel : g.getName();
-        return new Model(name, inputs, new ArrayList<>(nodes.values()), outs, md);
+        Model m = new Model(name, inputs, new ArrayList<>(nodes.values()), outs, md);
+        if (!fixedOne.isEmpty() && !BatchAxis.outputsKeepBatch(m)) {
+            // a declared batch of 1 is free only when that provably changes nothing (every output keeps the batch);
+            // otherwise it stays 1 and a larger data set runs sample by sample (e.g. keras2onnx's Flatten(axis=0))
+            List<ValueInfo> declared = new ArrayList<>();
+            for (ValueInfo v : inputs) {
+                int[] sh = v.shape();
+                if (fixedOne.contains(v.name())) {
+                    sh[0] = 1;
+                }
+                declared.add(new ValueInfo(v.name(), sh));
+            }
+            m = new Model(name, declared, m.nodes(), outs, md);
+        }
+        return m;
     }
 
     // ------------------------------------------------------------------ graph set-up
 
+    /** A known graph input as a constant of its declared element type. */
+    private Const knownConst(String name) {
+        Tensor fv = known.get(name);
+        int et = inputTypes.getOrDefault(name, OnnxTensors.FLOAT);
+        return OnnxTensors.isFloatType(et) || et == 0 ? Const.ofFloats(fv.shape(), fv.data())
+                : Const.ofLongs(fv.shape(), et, toLongs(fv.data()));
+    }
+
     private void addInput(ValueInfoProto v) {
         String name = v.getName();
+        inputNames.add(name);
+        Tensor kv = known.get(name);
+        if (kv != null && !hasFixedShape(v)) {
+            // a known value stands in for a declaration that cannot be bound (no shape, symbolic feature axes)
+            inputTypes.put(name, v.getType().getTensorType().getElemType());
+            ValueInfo vi = new ValueInfo(name, kv.shape());
+            inputs.add(vi);
+            shapes.put(name, kv.shape());
+            return;
+        }
         if (!v.hasType() || !v.getType().hasTensorType()) {
             throw new ModelException(fileLabel + ": graph input '" + name + "' is not a tensor (or has no type)");
         }
@@ -206,9 +255,14 @@ final class OnnxConverter {
         int[] shape = new int[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             TensorShapeProto.Dimension d = dims.get(i);
-            boolean known = d.hasDimValue() && d.getDimValue() > 0;
+            // a zero-sized dimension is data (an empty tensor), never the batch; a symbolic or unknown first
+            // dimension is the batch, and so is a fixed 1 while every output keeps the batch (checked in convert)
+            boolean known = d.hasDimValue() && d.getDimValue() >= 0;
             if (i == 0 && (!known || (d.getDimValue() == 1 && shape.length >= 2))) {
                 shape[i] = -1;
+                if (known) {
+                    fixedOne.add(name);
+                }
             } else if (!known) {
                 throw new ModelException(fileLabel + ": graph input '" + name + "' has dimension " + i + " "
                         + (d.hasDimParam() ? "'" + d.getDimParam() + "'" : "unknown")
@@ -226,6 +280,19 @@ final class OnnxConverter {
         if (shape.length > 0 && shape[0] == -1) {
             batched.add(name);
         }
+    }
+
+    private static boolean hasFixedShape(ValueInfoProto v) {
+        if (!v.hasType() || !v.getType().hasTensorType() || !v.getType().getTensorType().hasShape()) {
+            return false;
+        }
+        List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+        for (int i = 1; i < dims.size(); i++) {
+            if (!dims.get(i).hasDimValue() || dims.get(i).getDimValue() < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Node indices in an order where producers come first (ONNX graphs must be sorted, but not all are). */
@@ -398,6 +465,10 @@ final class OnnxConverter {
 
         Const requireConst(int i, String what) {
             Const c = cst(i);
+            if (c == null && has(i) && inputNames.contains(p.getInput(i)) && known.containsKey(p.getInput(i))) {
+                c = knownConst(p.getInput(i)); // a weight passed as a graph input, known for this run
+                consts.put(p.getInput(i), c);
+            }
             if (c == null) {
                 throw new ModelException("its " + what + " (input " + i + ", '" + in(i) + "') must be a constant"
                         + " (initializer or constant sub-graph); computed " + what + " are not supported");
@@ -408,6 +479,9 @@ final class OnnxConverter {
         /** IR name of input i as a runtime value; a constant becomes an IR Constant node (once). */
         String rt(int i) {
             String name = in(i);
+            if (inputNames.contains(name)) {
+                return name; // a graph input is fed at run time, even when its value was also taken as a constant
+            }
             Const c = consts.get(name);
             if (c != null) {
                 if (!nodes.containsKey(name)) {
@@ -470,7 +544,8 @@ final class OnnxConverter {
 
     private void convertNode(N n) {
         String domain = n.p.getDomain();
-        if (!(domain.isEmpty() || domain.equals("ai.onnx")) || !SUPPORTED.contains(n.op)) {
+        boolean qonnx = QONNX_DOMAINS.contains(domain) && QONNX_OPS.contains(n.op);
+        if (!qonnx && (!(domain.isEmpty() || domain.equals("ai.onnx")) || !SUPPORTED.contains(n.op))) {
             int ver = opset;
             for (OperatorSetIdProto o : mp.getOpsetImportList()) {
                 if (o.getDomain().equals(domain) || (domain.isEmpty() && o.getDomain().equals("ai.onnx"))) {
@@ -479,12 +554,20 @@ final class OnnxConverter {
             }
             throw new ModelException(n.label() + " uses operator '" + n.op + "' (domain "
                     + (domain.isEmpty() ? "ai.onnx" : domain) + ", opset " + ver
-                    + "), which Sparsimony does not support; supported: " + String.join(", ", SUPPORTED));
+                    + "), which Sparsimony does not support; supported: " + String.join(", ", SUPPORTED)
+                    + "; QONNX: " + String.join(", ", QONNX_OPS));
         }
         if (n.p.getOutputCount() == 0) {
             throw new ModelException(n.label() + " (" + n.op + ") has no outputs");
         }
-        n.onlyFirstOutputUsed();
+        if (qonnx) {
+            n.onlyFirstOutputUsed();
+            qonnx(n);
+            return;
+        }
+        if (!n.op.equals("MaxPool")) {
+            n.onlyFirstOutputUsed(); // MaxPool computes its Indices output too
+        }
         switch (n.op) {
             case "Constant" -> constant(n);
             case "ConstantOfShape" -> constantOfShape(n);
@@ -520,6 +603,20 @@ final class OnnxConverter {
             case "Gemm" -> gemm(n);
             case "MatMul" -> matmul(n);
             case "QuantizeLinear", "DequantizeLinear" -> quant(n);
+            case "PRelu" -> emit(n.out(), new Ops.PRelu(n.requireConst(1, "slope").toTensor()), List.of(n.rt(0)),
+                    n.batchedIn(0));
+            case "ThresholdedRelu" -> emit(n.out(), new Ops.ThresholdedRelu(n.f("alpha", 1f)), List.of(n.rt(0)),
+                    n.batchedIn(0));
+            case "Neg" -> neg(n);
+            case "LogSoftmax" -> {
+                boolean legacy = opset < 13;
+                emit(n.out(), new Ops.LogSoftmax((int) n.i("axis", legacy ? 1 : -1), legacy), List.of(n.rt(0)),
+                        n.batchedIn(0));
+            }
+            case "Pad" -> pad(n);
+            case "CastLike" -> castTo(n, typeOf(n, 1));
+            case "QLinearConv" -> qlinearConv(n);
+            case "QLinearMatMul" -> qlinearMatMul(n);
             default -> throw new ModelException("internal: operator " + n.op + " listed but not converted");
         }
     }
@@ -631,15 +728,44 @@ final class OnnxConverter {
         } else {
             to = (int) toAttr.getI();
         }
+        castTo(n, to);
+    }
+
+    /** Cast (or CastLike) of input 0 to element type {@code to}. */
+    private void castTo(N n, int to) {
         Const c = n.cst(0);
         if (c != null) {
             consts.put(n.out(), ConstFold.cast(c, to));
-        } else if (OnnxTensors.isFloatType(to)) {
-            alias.put(n.out(), n.rt(0)); // runtime tensors are float already
-        } else {
-            throw new ModelException("Cast of a runtime tensor to " + OnnxTensors.typeName(to)
-                    + " is not supported (Sparsimony computes in float)");
+            propagateQuant(n.in(0), n.out());
+            return;
         }
+        valueTypes.put(n.out(), to);
+        if (to == OnnxTensors.FLOAT || to == OnnxTensors.DOUBLE) {
+            alias.put(n.out(), n.rt(0)); // runtime tensors are float32 already
+            return;
+        }
+        Ops.CastType t;
+        try {
+            t = Ops.CastType.valueOf(OnnxTensors.typeName(to));
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("Cast to " + OnnxTensors.typeName(to) + " is not supported");
+        }
+        String x = n.rt(0);
+        emit(n.out(), new Ops.Cast(t), List.of(x), batched.contains(x));
+    }
+
+    /** Element type of input i: a constant's, a graph input's declared type, a cast's target, else FLOAT. */
+    private int typeOf(N n, int i) {
+        Const c = n.cst(i);
+        if (c != null) {
+            return c.dtype;
+        }
+        String name = n.in(i);
+        Integer t = inputTypes.get(name);
+        if (t == null) {
+            t = valueTypes.get(name);
+        }
+        return t == null || t == 0 ? OnnxTensors.FLOAT : t;
     }
 
     private void identity(N n) {
@@ -649,6 +775,7 @@ final class OnnxConverter {
         Const c = n.cst(0);
         if (c != null) {
             consts.put(n.out(), c);
+            propagateQuant(n.in(0), n.out());
         } else {
             alias.put(n.out(), n.rt(0));
         }
@@ -745,6 +872,12 @@ final class OnnxConverter {
         boolean wasBatched = batched.contains(layerOut);
         emit(n.out(), fused, layer.inputs(), wasBatched);
         shapes.remove(layerOut);
+        Quantization kq = layerQuant.remove(layerOut + "|kernel");
+        if (kq != null) {
+            layerQuant.put(n.out() + "|kernel", new Quantization(n.out(), "kernel", kq.bits(), kq.signed(),
+                    kq.narrow(), kq.scale()));
+        }
+        recordQuant(n.in(n.in(0).equals(layerOut) ? 1 : 0), n.out(), "bias");
         return true;
     }
 
@@ -825,6 +958,20 @@ final class OnnxConverter {
 
     private void conv(N n) {
         Const w = n.requireConst(1, "weights");
+        Tensor bias = null;
+        if (n.has(2)) {
+            Const b = n.requireConst(2, "bias");
+            bias = b.reshape(new int[] {b.size()}).toTensor();
+        }
+        emitConv(n, n.rt(0), w, bias, n.out());
+        recordQuant(n.in(1), n.out(), "kernel");
+        if (bias != null) {
+            recordQuant(n.in(2), n.out(), "bias");
+        }
+    }
+
+    /** A Conv node {@code out} of input {@code x} with OIHW weights {@code w}; attributes from the ONNX node. */
+    private void emitConv(N n, String x, Const w, Tensor bias, String out) {
         int r = w.rank() - 2;
         if (r != 1 && r != 2) {
             throw new ModelException("only 1-D and 2-D convolutions are supported, got weights of shape "
@@ -842,7 +989,6 @@ final class OnnxConverter {
         if (strides.length != r || dil.length != r) {
             throw new ModelException("strides and dilations need " + r + " entries");
         }
-        String x = n.rt(0);
         int[] in = shapes.get(x);
         if (in.length != r + 2) {
             throw new ModelException("Conv with " + r + "-D weights expects a rank-" + (r + 2) + " input, got shape "
@@ -852,12 +998,7 @@ final class OnnxConverter {
         // OIHW -> HWIO (IR layout: [k1, (k2,) cIn/g, cOut])
         int[] perm = r == 2 ? new int[] {2, 3, 1, 0} : new int[] {2, 1, 0};
         Tensor kernel = ConstFold.transpose(w, perm).toTensor();
-        Tensor bias = null;
-        if (n.has(2)) {
-            Const b = n.requireConst(2, "bias");
-            bias = b.reshape(new int[] {b.size()}).toTensor();
-        }
-        emit(n.out(), new Ops.Conv(kernel, bias, strides, dil, p[0], p[1], group, LAYOUT), List.of(x),
+        emit(out, new Ops.Conv(kernel, bias, strides, dil, p[0], p[1], group, LAYOUT), List.of(x),
                 batched.contains(x));
     }
 
@@ -889,6 +1030,12 @@ final class OnnxConverter {
         boolean includePad = !max && n.i("count_include_pad", 0) != 0;
         emit(n.out(), new Ops.Pool(max ? Ops.PoolKind.MAX : Ops.PoolKind.AVG, k, strides, p[0], p[1], includePad,
                 ceil, LAYOUT), List.of(x), batched.contains(x));
+        if (max && n.p.getOutputCount() > 1 && !n.p.getOutput(1).isEmpty() && uses.getOrDefault(n.p.getOutput(1), 0) > 0) {
+            // the Indices output: positions in the flattened input, so it never keeps the batch (see BatchAxis)
+            emit(n.p.getOutput(1), new Ops.MaxPoolIndices(k, strides, p[0], p[1], ceil, n.i("storage_order", 0) != 0),
+                    List.of(x), false);
+            valueTypes.put(n.p.getOutput(1), OnnxTensors.INT64);
+        }
     }
 
     private void batchNorm(N n) {
@@ -999,6 +1146,7 @@ final class OnnxConverter {
             return false;
         }
         consts.put(n.out(), c.reshape(out));
+        propagateQuant(n.in(0), n.out());
         return true;
     }
 
@@ -1021,6 +1169,7 @@ final class OnnxConverter {
         Const c = n.cst(0);
         if (c != null) {
             consts.put(n.out(), ConstFold.transpose(c, perm));
+            propagateQuant(n.in(0), n.out());
             return;
         }
         String x = n.rt(0);
@@ -1114,6 +1263,10 @@ final class OnnxConverter {
             boolean extraC = n.has(2) && !cAsBias;
             String denseName = extraC ? unique(n.out() + "_dense") : n.out();
             emit(denseName, new Ops.Dense(kc.toTensor(), bias), List.of(a), isBatched);
+            recordQuant(n.in(1), denseName, "kernel");
+            if (bias != null) {
+                recordQuant(n.in(2), denseName, "bias");
+            }
             if (extraC) {
                 String cName;
                 if (c != null) {
@@ -1147,6 +1300,7 @@ final class OnnxConverter {
         if (b != null && !n.isConst(0) && b.rank() == 2 && n.shapeOf(0).length >= 2) {
             String a = n.rt(0);
             emit(n.out(), new Ops.Dense(b.toTensor(), null), List.of(a), batched.contains(a));
+            recordQuant(n.in(1), n.out(), "kernel");
             return;
         }
         String a = n.rt(0);
@@ -1190,6 +1344,291 @@ final class OnnxConverter {
             emit(n.out(), new Ops.QuantizeLinear(axis, qt), ins, batched.contains(x));
         } else {
             emit(n.out(), new Ops.DequantizeLinear(axis), ins, batched.contains(x));
+        }
+    }
+
+    // ------------------------------------------------------------------ operators added for issue 13
+
+    /** Neg: a constant is folded; a runtime value is multiplied by -1 (exact, and -0 for 0 as Neg gives). */
+    private void neg(N n) {
+        Const minusOne = Const.filled(new int[0], OnnxTensors.FLOAT, -1);
+        Const c = n.cst(0);
+        if (c != null) {
+            consts.put(n.out(), ConstFold.binary(ConstFold.Arith.MUL, c, minusOne));
+            return;
+        }
+        String x = n.rt(0);
+        String k = unique(n.out() + "_minus_one");
+        emit(k, new Ops.Constant(Tensor.scalar(-1f)), List.of(), false);
+        emit(n.out(), new Ops.Binary(Ops.BinaryKind.MUL), List.of(x, k), batched.contains(x));
+    }
+
+    /** Pad: opset 1 "paddings", 2-10 "pads"/"value" attributes, 11+ inputs pads, constant_value, axes (18+). */
+    private void pad(N n) {
+        int rank = n.shapeOf(0).length;
+        int[] pads;
+        float value = 0;
+        int[] axes = null;
+        if (opset < 11) {
+            pads = n.ints(opset < 2 ? "paddings" : "pads", null);
+            value = n.f("value", 0f);
+        } else {
+            pads = n.requireConst(1, "pads").intsOf("Pad pads");
+            if (n.has(2)) {
+                value = (float) n.requireConst(2, "constant_value").get(0);
+            }
+            if (n.has(3)) {
+                axes = n.requireConst(3, "axes").intsOf("Pad axes");
+            }
+        }
+        if (pads == null) {
+            throw new ModelException("Pad needs pads");
+        }
+        if (axes == null) {
+            axes = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                axes[i] = i;
+            }
+        }
+        if (pads.length != 2 * axes.length) {
+            throw new ModelException("Pad has " + pads.length + " pads for " + axes.length + " axes (needs "
+                    + 2 * axes.length + ")");
+        }
+        int[] begin = new int[rank];
+        int[] end = new int[rank];
+        for (int i = 0; i < axes.length; i++) {
+            int a = Shapes.axis(axes[i], rank, "Pad");
+            begin[a] = pads[i];
+            end[a] = pads[i + axes.length];
+        }
+        String mode = n.s("mode", "constant").toLowerCase(java.util.Locale.ROOT);
+        Ops.PadMode pm = switch (mode) {
+            case "constant" -> Ops.PadMode.CONSTANT;
+            case "reflect" -> Ops.PadMode.REFLECT;
+            case "edge" -> Ops.PadMode.EDGE;
+            case "wrap" -> Ops.PadMode.WRAP;
+            default -> throw new ModelException("Pad mode '" + mode + "' is not supported (constant, reflect, edge,"
+                    + " wrap)");
+        };
+        String x = n.rt(0);
+        emit(n.out(), new Ops.Pad(begin, end, pm, value), List.of(x),
+                batched.contains(x) && rank > 0 && begin[0] == 0 && end[0] == 0);
+    }
+
+    /** A scalar of a constant input (a per-tensor scale or zero point); absent inputs give {@code dflt}. */
+    private double scalar(N n, int i, String what, double dflt) {
+        if (!n.has(i)) {
+            return dflt;
+        }
+        Const c = n.requireConst(i, what);
+        if (c.size() != 1) {
+            throw new ModelException(what + " must be a single value here, got shape " + Arrays.toString(c.shape));
+        }
+        return c.get(0);
+    }
+
+    /** Per-channel (or one) float32 values of a constant input. */
+    private float[] perChannel(N n, int i, String what, int channels) {
+        Const c = n.requireConst(i, what);
+        if (c.size() != 1 && c.size() != channels) {
+            throw new ModelException(what + " has " + c.size() + " values for " + channels + " channels");
+        }
+        float[] v = new float[channels];
+        for (int k = 0; k < channels; k++) {
+            v[k] = (float) c.get(c.size() == 1 ? 0 : k);
+        }
+        return v;
+    }
+
+    /** Output type of a QLinear op: its y zero point's (UINT8 when absent). */
+    private Ops.QuantType qlinearType(N n, int zpInput) {
+        int t = n.has(zpInput) ? n.requireConst(zpInput, "y_zero_point").dtype : OnnxTensors.UINT8;
+        return switch (t) {
+            case OnnxTensors.UINT8 -> Ops.QuantType.UINT8;
+            case OnnxTensors.INT8 -> Ops.QuantType.INT8;
+            default -> throw new ModelException(n.op + " output type " + OnnxTensors.typeName(t)
+                    + " is not supported (UINT8 and INT8 are)");
+        };
+    }
+
+    /** x minus its zero point (a constant), as a runtime value; the input itself when the zero point is 0. */
+    private String shifted(N n, double zp) {
+        String x = n.rt(0);
+        if (zp == 0) {
+            return x;
+        }
+        String k = unique(n.out() + "_x_zero_point");
+        emit(k, new Ops.Constant(Tensor.scalar((float) zp)), List.of(), false);
+        String s = unique(n.out() + "_x_shifted");
+        emit(s, new Ops.Binary(Ops.BinaryKind.SUB), List.of(x, k), batched.contains(x));
+        return s;
+    }
+
+    /** multiplier[c] = x_scale * w_scale[c] / y_scale in float32, as the ONNX reference computes it. */
+    private static Tensor multipliers(float xs, float[] ws, float ys) {
+        float[] m = new float[ws.length];
+        for (int c = 0; c < ws.length; c++) {
+            m[c] = (xs * ws[c]) / ys;
+        }
+        return Tensor.of(m, m.length);
+    }
+
+    /**
+     * QLinearConv = (x - x_zero_point) -> Conv with integer weights (w - w_zero_point) and the int32 bias -> the
+     * requantization (ONNX reference, onnx/reference/ops/op_qlinear_conv.py). The accumulation is exact in float32
+     * while |sums| stay below 2^24, which holds for the kernels of the models met so far (documented limit).
+     */
+    private void qlinearConv(N n) {
+        double xzp = scalar(n, 2, "x_zero_point", 0);
+        float xs = (float) scalar(n, 1, "x_scale", 1);
+        Const w = n.requireConst(3, "w");
+        int cOut = w.shape[0];
+        float[] ws = perChannel(n, 4, "w_scale", cOut);
+        float[] wzp = n.has(5) ? perChannel(n, 5, "w_zero_point", cOut) : new float[cOut];
+        float ys = (float) scalar(n, 6, "y_scale", 1);
+        double yzp = scalar(n, 7, "y_zero_point", 0);
+        float[] wv = w.floats().clone();
+        int per = wv.length / Math.max(1, cOut);
+        for (int i = 0; i < wv.length; i++) {
+            wv[i] -= wzp[i / per];
+        }
+        Tensor bias = null;
+        if (n.has(8)) {
+            Const b = n.requireConst(8, "B");
+            bias = b.reshape(new int[] {b.size()}).toTensor();
+        }
+        String acc = unique(n.out() + "_acc");
+        emitConv(n, shifted(n, xzp), Const.ofFloats(w.shape, wv), bias, acc);
+        emit(n.out(), new QuantOps.Requantize(multipliers(xs, ws, ys), 1, (float) yzp, qlinearType(n, 7)),
+                List.of(acc), batched.contains(acc));
+        Ops.QuantType wt = w.dtype == OnnxTensors.INT8 ? Ops.QuantType.INT8 : Ops.QuantType.UINT8;
+        layerQuant.put(acc + "|kernel", new Quantization(acc, "kernel", 8, wt == Ops.QuantType.INT8, false,
+                ws.length > 1 && n.requireConst(4, "w_scale").size() > 1 ? "per-channel" : "per-tensor"));
+        valueTypes.put(n.out(), qlinearType(n, 7) == Ops.QuantType.INT8 ? OnnxTensors.INT8 : OnnxTensors.UINT8);
+    }
+
+    /** QLinearMatMul with a constant 2-D b: (a - a_zero_point) -> Dense (b - b_zero_point) -> requantization. */
+    private void qlinearMatMul(N n) {
+        Const b = n.cst(3);
+        if (b == null || b.rank() != 2) {
+            throw new ModelException("QLinearMatMul needs a constant 2-D b (a weight matrix); a computed b is not"
+                    + " supported");
+        }
+        int cols = b.shape[1];
+        double azp = scalar(n, 2, "a_zero_point", 0);
+        float as = (float) scalar(n, 1, "a_scale", 1);
+        float[] bs = perChannel(n, 4, "b_scale", cols);
+        float[] bzp = n.has(5) ? perChannel(n, 5, "b_zero_point", cols) : new float[cols];
+        float ys = (float) scalar(n, 6, "y_scale", 1);
+        double yzp = scalar(n, 7, "y_zero_point", 0);
+        float[] bv = b.floats().clone();
+        for (int i = 0; i < bv.length; i++) {
+            bv[i] -= bzp[i % cols];
+        }
+        String a = shifted(n, azp);
+        if (shapes.get(a).length < 2) {
+            throw new ModelException("QLinearMatMul needs a input of rank 2 or more");
+        }
+        String acc = unique(n.out() + "_acc");
+        emit(acc, new Ops.Dense(Tensor.of(bv, b.shape[0], cols), null), List.of(a), batched.contains(a));
+        emit(n.out(), new QuantOps.Requantize(multipliers(as, bs, ys), -1, (float) yzp, qlinearType(n, 7)),
+                List.of(acc), batched.contains(acc));
+        layerQuant.put(acc + "|kernel", new Quantization(acc, "kernel", 8, b.dtype == OnnxTensors.INT8, false,
+                n.requireConst(4, "b_scale").size() > 1 ? "per-channel" : "per-tensor"));
+        valueTypes.put(n.out(), qlinearType(n, 7) == Ops.QuantType.INT8 ? OnnxTensors.INT8 : OnnxTensors.UINT8);
+    }
+
+    /**
+     * QONNX Quant (IntQuant), BipolarQuant, Trunc. On a constant (a weight) the quantizer is applied here and
+     * recorded, so the layer that takes the weight carries its precision ({@link Quantization}); on a runtime value
+     * it stays in the graph as the quantizer op.
+     */
+    private void qonnx(N n) {
+        int[] shape = n.shapeOf(0);
+        Tensor scale = n.requireConst(1, "scale").toTensor();
+        Op op;
+        switch (n.op) {
+            case "BipolarQuant" -> op = new QuantOps.BipolarQuant(scale);
+            case "Quant", "IntQuant" -> {
+                Tensor zp = n.requireConst(2, "zero point").toTensor();
+                int bits = bitWidth(n, 3, "bit width");
+                QuantOps.Rounding r = rounding(n, "ROUND");
+                op = new QuantOps.Quant(scale, zp, bits, n.i("signed", 1) != 0, n.i("narrow", 0) != 0, r);
+            }
+            case "Trunc" -> {
+                Tensor zp = n.requireConst(2, "zero point").toTensor();
+                int inBits = bitWidth(n, 3, "input bit width");
+                boolean v2 = n.inputCount() >= 6;
+                Tensor outScale = v2 ? n.requireConst(4, "output scale").toTensor() : null;
+                int outBits = bitWidth(n, v2 ? 5 : 4, "output bit width");
+                op = new QuantOps.Trunc(scale, zp, outScale, inBits, outBits, n.i("signed", 1) != 0,
+                        n.i("narrow", 0) != 0, rounding(n, "FLOOR"));
+            }
+            default -> throw new ModelException("internal: QONNX operator " + n.op);
+        }
+        op.outputShape(List.of(shape)); // checks that the parameters broadcast
+        Const c = n.cst(0);
+        if (c != null) {
+            consts.put(n.out(), Const.ofFloats(c.shape, quantized(op, c)));
+            quantOf.put(n.out(), Quantization.ofOp(n.out(), op));
+            return;
+        }
+        String x = n.rt(0);
+        emit(n.out(), op, List.of(x), batched.contains(x));
+    }
+
+    private int bitWidth(N n, int i, String what) {
+        double b = scalar(n, i, what, 8);
+        if (b != Math.rint(b) || b < 1 || b > 32) {
+            throw new ModelException(n.op + " " + what + " must be a whole number of bits from 1 to 32, got " + b);
+        }
+        return (int) b;
+    }
+
+    private QuantOps.Rounding rounding(N n, String dflt) {
+        String name = n.s("rounding_mode", dflt);
+        QuantOps.Rounding r = QuantOps.Rounding.of(name);
+        if (r == null) {
+            throw new ModelException(n.op + " rounding_mode '" + dev.sparsimony.engine.model.Problems.excerpt(name)
+                    + "' is not supported (ROUND, CEIL, FLOOR, UP, DOWN, HALF_UP, HALF_DOWN)");
+        }
+        return r;
+    }
+
+    /** A quantizer applied to a constant, element by element, with its parameters broadcast to the constant. */
+    private static float[] quantized(Op op, Const c) {
+        float[] x = c.floats();
+        float[] y = new float[x.length];
+        Map<String, Tensor> w = op.weights();
+        float[] s = ConstFold.broadcastTo(w.get("scale"), c.shape);
+        float[] z = w.containsKey("zeroPoint") ? ConstFold.broadcastTo(w.get("zeroPoint"), c.shape) : null;
+        float[] os = w.containsKey("outScale") ? ConstFold.broadcastTo(w.get("outScale"), c.shape) : null;
+        for (int i = 0; i < x.length; i++) {
+            if (op instanceof QuantOps.Quant q) {
+                y[i] = q.apply(x[i], s[i], z[i]);
+            } else if (op instanceof QuantOps.Trunc t) {
+                y[i] = t.apply(x[i], s[i], z[i], os == null ? 1f : os[i]);
+            } else {
+                y[i] = QuantOps.BipolarQuant.apply(x[i], s[i]);
+            }
+        }
+        return y;
+    }
+
+    /** A constant made from a quantized one by a layout change keeps its quantizer. */
+    private void propagateQuant(String from, String to) {
+        Quantization q = quantOf.get(from);
+        if (q != null) {
+            quantOf.put(to, q);
+        }
+    }
+
+    /** Records that weight {@code weight} of IR node {@code layer} came from quantized constant {@code constName}. */
+    private void recordQuant(String constName, String layer, String weight) {
+        Quantization q = quantOf.get(constName);
+        if (q != null) {
+            layerQuant.put(layer + "|" + weight, new Quantization(layer, weight, q.bits(), q.signed(), q.narrow(),
+                    q.scale()));
         }
     }
 }

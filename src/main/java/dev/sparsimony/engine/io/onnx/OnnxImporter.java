@@ -52,16 +52,41 @@ public final class OnnxImporter implements ModelImporter {
         return load(bytes, label);
     }
 
+    @Override
+    public Model load(Path path, dev.sparsimony.engine.io.InputValues inputs) throws IOException {
+        String label = String.valueOf(path.getFileName());
+        if (Files.size(path) == 0 || Files.size(path) > MAX_BYTES) {
+            return load(path); // the usual message
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        ModelProto mp = parse(bytes, label);
+        java.util.Set<String> inits = new java.util.HashSet<>();
+        mp.getGraph().getInitializerList().forEach(t -> inits.add(t.getName()));
+        List<String> declared = new java.util.ArrayList<>();
+        mp.getGraph().getInputList().forEach(v -> {
+            if (!inits.contains(v.getName())) {
+                declared.add(v.getName());
+            }
+        });
+        return convert(mp, label, inputs.bind(declared, label));
+    }
+
     /** Imports a model from its serialized bytes; {@code label} names it in messages. */
     public static Model load(byte[] bytes, String label) {
         return load(bytes, label, java.util.Map.of());
     }
 
     /**
-     * Imports a model, treating the graph inputs named in {@code frozen} as initializers with those values
-     * (for graphs that pass weights as inputs, like the ONNX backend test cases).
+     * Imports a model for a run on known values of (some of) its graph inputs: where a layer needs a constant
+     * operand (Conv weights, Reshape targets...) and the graph passes it as an input, the known value is used
+     * (the ONNX backend test cases pass weights as inputs; the IR keeps weights inside its layers). The inputs
+     * stay inputs of the model.
      */
-    public static Model load(byte[] bytes, String label, java.util.Map<String, dev.sparsimony.engine.model.Tensor> frozen) {
+    public static Model load(byte[] bytes, String label, java.util.Map<String, dev.sparsimony.engine.model.Tensor> known) {
+        return convert(parse(bytes, label), label, known);
+    }
+
+    private static ModelProto parse(byte[] bytes, String label) {
         String other = sniffOtherFormat(bytes);
         if (other != null) {
             throw new ModelException(label + " is not an ONNX model (it looks like " + other + ")");
@@ -76,7 +101,7 @@ public final class OnnxImporter implements ModelImporter {
             in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
             throw new ModelException(label + " is not a valid ONNX model: it is truncated or not an ONNX protobuf file ("
-                    + e.getMessage() + ")", e);
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
         } catch (IOException e) {
             throw new ModelException(label + " cannot be read: " + e.getMessage(), e);
         }
@@ -84,16 +109,20 @@ public final class OnnxImporter implements ModelImporter {
             throw new ModelException(label + " is not an ONNX model (no " + (mp.hasGraph() ? "IR version" : "graph")
                     + " found; is the file truncated or of another format?)");
         }
+        return mp;
+    }
+
+    private static Model convert(ModelProto mp, String label, java.util.Map<String, dev.sparsimony.engine.model.Tensor> known) {
         try {
-            return new OnnxConverter(mp, label, frozen).convert();
+            return new OnnxConverter(mp, label, known).convert();
         } catch (ModelException e) {
             String m = String.valueOf(e.getMessage());
             throw m.startsWith(label) ? e : new ModelException(label + ": " + m, e);
         } catch (OutOfMemoryError e) {
             throw new ModelException(label + " is too large for the memory given to Sparsimony (raise -Xmx)", e);
         } catch (RuntimeException e) {
-            throw new ModelException(label + ": cannot import this ONNX model (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            throw new ModelException(label + ": cannot import this ONNX model ("
+                    + dev.sparsimony.engine.model.Problems.inUserWords(e) + ")", e);
         }
     }
 

@@ -46,6 +46,9 @@ public final class OnnxTensors {
     /** Reads one serialized TensorProto (no framing), as written by {@code onnx.numpy_helper.from_array}. */
     public static Read read(Path path) {
         byte[] bytes;
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new ModelException("tensor file " + path + " is not a regular file (a folder, a pipe or a device?)");
+        }
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * Writes small Keras-layout H5 files with jHDF's writer (Keras' own layout: one group per layer holding a
  * subgroup of the same name with "kernel:0", "bias:0"...; a weight_names attribute per layer group).
  */
-final class H5Fixture {
+public final class H5Fixture {
     /** layer -> (role -> tensor), in layer order. */
     private final Map<String, Map<String, Tensor>> layers = new LinkedHashMap<>();
 
@@ -61,7 +61,7 @@ final class H5Fixture {
     }
 
     /** The tensor as a nested Java float array (what jHDF's writer takes). */
-    static Object nested(Tensor t) {
+    public static Object nested(Tensor t) {
         int[] shape = t.shape();
         Object arr = Array.newInstance(float.class, shape);
         float[] d = t.data();

@@ -330,8 +330,8 @@ class KerasModelBuilderTest {
     @Test
     void unsupportedLayerNamesLayerClassAndSupportedList() {
         ModelException e = assertThrows(ModelException.class, () -> build(sequential("4, 4, 1",
-                "{'class_name': 'ZeroPadding2D', 'config': {'name': 'zp', 'padding': [1, 1]}}"), new MapWeights()));
-        assertTrue(e.getMessage().startsWith("m.json: layer 'zp' (ZeroPadding2D) is not supported; supported Keras"
+                "{'class_name': 'Cropping2D', 'config': {'name': 'zp', 'cropping': [1, 1]}}"), new MapWeights()));
+        assertTrue(e.getMessage().startsWith("m.json: layer 'zp' (Cropping2D) is not supported; supported Keras"
                 + " layers: InputLayer, Dense, Conv1D, Conv2D"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }

@@ -84,8 +84,27 @@ class ProjectFormatTest {
         n.add(new Node("conv1d_in", new Ops.Reshape(new int[] {-1, 6, 1}, false), List.of("sub")));
         n.add(new Node("conv1d", new Ops.Conv(seq(0.4f, 3, 1, 2), null, new int[] {2}, new int[] {1},
                 new int[] {0}, new int[] {1}, 1, Layout.CHANNELS_LAST), List.of("conv1d_in")));
+        // the ops added for issue 13, on a branch of their own
+        n.add(new Node("pr", new Ops.PRelu(seq(0.1f, 3)), List.of("x")));
+        n.add(new Node("thr", new Ops.ThresholdedRelu(0.5f), List.of("pr")));
+        n.add(new Node("ls", new Ops.LogSoftmax(-1, false), List.of("thr")));
+        n.add(new Node("pad", new Ops.Pad(new int[] {0, 1, 0, 0}, new int[] {0, 0, 1, 0}, Ops.PadMode.EDGE, 0f),
+                List.of("ls")));
+        n.add(new Node("half", new Ops.Cast(Ops.CastType.FLOAT16), List.of("pad")));
+        n.add(new Node("up", new Ops.Upsample(new int[] {2, 1}, true, Layout.CHANNELS_LAST), List.of("half")));
+        n.add(new Node("quant", new dev.sparsimony.engine.model.QuantOps.Quant(Tensor.scalar(0.25f), Tensor.scalar(0),
+                4, true, false, dev.sparsimony.engine.model.QuantOps.Rounding.HALF_UP), List.of("up")));
+        n.add(new Node("bq", new dev.sparsimony.engine.model.QuantOps.BipolarQuant(Tensor.scalar(0.5f)),
+                List.of("quant")));
+        n.add(new Node("trunc", new dev.sparsimony.engine.model.QuantOps.Trunc(Tensor.scalar(1), Tensor.scalar(0),
+                Tensor.scalar(16), 8, 4, true, false, dev.sparsimony.engine.model.QuantOps.Rounding.FLOOR),
+                List.of("bq")));
+        n.add(new Node("rq", new dev.sparsimony.engine.model.QuantOps.Requantize(seq(0.01f, 3), -1, 3f,
+                Ops.QuantType.UINT8), List.of("trunc")));
+        n.add(new Node("mpi", new Ops.MaxPoolIndices(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0},
+                new int[] {0, 0}, false, true), List.of("x")));
         return new Model("every op", List.of(new ValueInfo("x", new int[] {-1, 8, 8, 3})), n,
-                List.of("sm", "conv1d"), Map.of("source", "test", "quote", "a \"b\" ü"));
+                List.of("sm", "conv1d", "rq", "mpi"), Map.of("source", "test", "quote", "a \"b\" ü"));
     }
 
     static void assertSameModel(Model a, Model b) {
@@ -206,8 +225,13 @@ class ProjectFormatTest {
         writeSmall();
         Npy.write(d2.resolve("dense_1_kernel.npy"), NpyArray.ofFloats(Tensor.of(new float[] {1, 2, Float.NaN, 4,
                 5, 6}, 3, 2)));
-        assertEquals("layer 'dense_1' weight 'kernel' contains NaN/Inf values (dense_1_kernel.npy)",
-                assertThrows(ModelException.class, () -> ProjectFormat.read(d2)).getMessage());
+        // NaN weights: read as stored, refused by the one policy of ModelFiles.load unless allowed
+        assertEquals(Float.NaN, ProjectFormat.read(d2).node("dense_1").op().weights().get("kernel").data()[2]);
+        assertEquals(d2.getFileName() + " has NaN or infinite weights: layer 'dense_1' kernel (1 NaN of 6 values);"
+                        + " pass --allow-nonfinite to use it anyway",
+                assertThrows(dev.sparsimony.engine.model.NonFiniteException.class,
+                        () -> dev.sparsimony.engine.io.ModelFiles.load(d2)).getMessage());
+        dev.sparsimony.engine.io.ModelFiles.load(d2, dev.sparsimony.engine.model.NonFinite.Policy.ALLOW);
 
         writeSmall();
         Npy.write(d2.resolve("dense_1_kernel.npy"), NpyArray.ofFloats(seq(1, 4, 2)));

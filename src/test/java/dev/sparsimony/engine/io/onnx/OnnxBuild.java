@@ -15,15 +15,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Builds small ONNX models in Java for tests (like onnx.helper in Python). */
-final class OnnxBuild {
+public final class OnnxBuild {
     private final GraphProto.Builder g = GraphProto.newBuilder().setName("test");
     private final int opset;
 
-    OnnxBuild(int opset) {
+    public OnnxBuild(int opset) {
         this.opset = opset;
     }
 
-    static ValueInfoProto vi(String name, long... dims) {
+    public static ValueInfoProto vi(String name, long... dims) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : dims) {
             s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
@@ -33,17 +33,17 @@ final class OnnxBuild {
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
     }
 
-    OnnxBuild input(String name, long... dims) {
+    public OnnxBuild input(String name, long... dims) {
         g.addInput(vi(name, dims));
         return this;
     }
 
-    OnnxBuild output(String name) {
+    public OnnxBuild output(String name) {
         g.addOutput(ValueInfoProto.newBuilder().setName(name));
         return this;
     }
 
-    static TensorProto floats(String name, float[] v, long... dims) {
+    public static TensorProto floats(String name, float[] v, long... dims) {
         ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(v);
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(1)
@@ -54,7 +54,7 @@ final class OnnxBuild {
         return t.build();
     }
 
-    static TensorProto int64s(String name, long... v) {
+    public static TensorProto int64s(String name, long... v) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(7).addDims(v.length);
         for (long x : v) {
             t.addInt64Data(x);
@@ -67,11 +67,11 @@ final class OnnxBuild {
         return this;
     }
 
-    OnnxBuild init(String name, float[] v, long... dims) {
+    public OnnxBuild init(String name, float[] v, long... dims) {
         return init(floats(name, v, dims));
     }
 
-    static AttributeProto ai(String name, long v) {
+    public static AttributeProto ai(String name, long v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
     }
 
@@ -84,7 +84,7 @@ final class OnnxBuild {
                 .setS(ByteString.copyFromUtf8(v)).build();
     }
 
-    static AttributeProto ais(String name, long... v) {
+    public static AttributeProto ais(String name, long... v) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long x : v) {
             b.addInts(x);
@@ -96,7 +96,7 @@ final class OnnxBuild {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(t).build();
     }
 
-    OnnxBuild node(String op, String[] in, String out, AttributeProto... attrs) {
+    public OnnxBuild node(String op, String[] in, String out, AttributeProto... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out + "_node").addOutput(out);
         for (String s : in) {
             n.addInput(s);
@@ -108,11 +108,11 @@ final class OnnxBuild {
         return this;
     }
 
-    GraphProto.Builder graph() {
+    public GraphProto.Builder graph() {
         return g;
     }
 
-    ModelProto proto() {
+    public ModelProto proto() {
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(g).build();
