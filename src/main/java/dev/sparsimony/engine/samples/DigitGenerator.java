@@ -182,7 +182,7 @@ public final class DigitGenerator {
         }
     }
 
-    private static double segmentDistance2(double px, double py, double x0, double y0, double x1, double y1) {
+    static double segmentDistance2(double px, double py, double x0, double y0, double x1, double y1) {
         double vx = x1 - x0;
         double vy = y1 - y0;
         double len2 = vx * vx + vy * vy;

@@ -106,7 +106,7 @@ final class ConvChain implements OpKernel.FusedStep {
 
     /** The chain this kernel fuses after {@code op}, or null when it takes no member of the tail. */
     static ConvChain of(Ops.Conv op, OpKernel.Context ctx, List<OpKernel.Member> tail) {
-        if (ctx.input(0).length() == 0) {
+        if (ctx.input(0).length() == 0 || "im2col".equals(System.getProperty(PlanarConv.METHOD_PROPERTY))) {
             return null;
         }
         int channelAxis = op.layout().channelAxis(op.spatialRank() + 2);

@@ -213,7 +213,10 @@ final class PlanarConv {
         }
     }
 
-    /** System property forcing the planar method: auto (default), direct or winograd (tests and ConvBench). */
+    /**
+     * System property forcing the conv method (tests and ConvBench): auto (default), direct or winograd for the planar
+     * path, im2col for no fusion (a conv with one group then runs im2col + sgemm, its chain node by node).
+     */
     static final String METHOD_PROPERTY = "sparsimony.conv.planar";
 
     /** Cost of one direct tap per grid position relative to Winograd's units ({@link Winograd#cost()}). */
