@@ -90,7 +90,7 @@ final class ConvChain implements OpKernel.FusedStep {
         pooled = stages.stream().anyMatch(st -> st instanceof Pooling);
         sampleIn = c * h * w;
         sampleOut = pc.cout * pc.outH * pc.outW;
-        x = new float[pc.block() * sampleIn];
+        x = new float[pc.block() * pc.sampleStride()];
         stage = new float[pc.block() * sampleOut];
         results = new float[pc.cout][pc.block() * pc.grid];
     }
@@ -200,7 +200,14 @@ final class ConvChain implements OpKernel.FusedStep {
         for (int s0 = 0; s0 < n; s0 += b) {
             int count = Math.min(b, n - s0);
             int len = count * pc.grid;
-            inBuf.get(inBase + s0 * sampleIn, x, 0, count * sampleIn);
+            int stride = pc.sampleStride();
+            if (stride == sampleIn) {
+                inBuf.get(inBase + s0 * sampleIn, x, 0, count * sampleIn);
+            } else {
+                for (int s = 0; s < count; s++) {
+                    inBuf.get(inBase + (s0 + s) * sampleIn, x, s * stride, sampleIn);
+                }
+            }
             pc.load(x, count);
             pc.prepare(count);
             // one output channel at a time: its phase planes stay in cache through the whole chain

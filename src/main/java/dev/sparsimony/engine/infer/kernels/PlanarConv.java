@@ -54,6 +54,10 @@ final class PlanarConv {
     private final int planeStride;
     /** Per input element of one sample (its index in the model layout): its plane position, or -1 when unread. */
     private final int[] scatter;
+    /** Sources gathered on an exact grid (small maps) instead of shifted planes. */
+    private final boolean gather;
+    /** Per source in gather mode: see {@link #gatherMap}. */
+    private final int[][] gatherMap;
     /** Source arrays (shifted decimated planes) by (ci, e, f); null where no tap reads them. */
     final float[][] src;
     private final int[] srcFrom;
@@ -98,8 +102,13 @@ final class PlanarConv {
         decW = pw * sw;
         eh = (ph - 1) * sh + (kh - 1) * dh + 1;
         ew = (pw - 1) * sw + (kw - 1) * dw + 1;
-        hd = outH + (eh - 1) / decH;
-        wd = outW + (ew - 1) / decW;
+        // the shifted-plane grid carries (eh - 1) / decH extra rows (and columns) per sample; on small maps that waste
+        // costs more than gathering every source element directly into an exact grid (ConvBench)
+        int planeH = outH + (eh - 1) / decH;
+        int planeW = outW + (ew - 1) / decW;
+        gather = (double) planeH * planeW > GATHER_WASTE * outH * outW;
+        hd = gather ? outH : planeH;
+        wd = gather ? outW : planeW;
         winogradOk = groups == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && ph == 2
                 && pw == 2;
         boolean[] used = new boolean[cin * eh * ew];
@@ -118,16 +127,17 @@ final class PlanarConv {
         for (boolean u : used) {
             nSrc += u ? 1 : 0;
         }
-        long arrays = (long) cin * decH * decW + nSrc + (long) ph * pw + cout + (winogradOk ? 32 : 0);
+        long arrays = (gather ? 0L : (long) cin * decH * decW) + nSrc + (long) ph * pw + cout + (winogradOk ? 32 : 0);
         long perSample = (long) hd * wd * 4 * arrays;
         block = (int) Math.max(1, Math.min(256, blockBytes / Math.max(1, perSample)));
         grid = hd * wd;
         int len = block * grid;
         int slack = ((eh - 1) / decH) * wd + (ew - 1) / decW;
-        planeStride = len + slack;
+        planeStride = gather ? 0 : len + slack;
         planes = new float[cin * decH * decW * planeStride];
         src = new float[cin * eh * ew][];
         srcFrom = new int[src.length];
+        gatherMap = new int[src.length][];
         for (int ci = 0; ci < cin; ci++) {
             for (int e = 0; e < eh; e++) {
                 for (int f = 0; f < ew; f++) {
@@ -136,12 +146,15 @@ final class PlanarConv {
                         int plane = (ci * decH + e % decH) * decW + f % decW;
                         srcFrom[k] = plane * planeStride + (e / decH) * wd + f / decW;
                         src[k] = new float[len];
+                        if (gather) {
+                            gatherMap[k] = gatherMap(ci, e, f, channelsLast);
+                        }
                     }
                 }
             }
         }
-        scatter = new int[cin * h * w];
-        for (int r = 0; r < h; r++) {
+        scatter = new int[gather ? 0 : cin * h * w];
+        for (int r = 0; r < (gather ? 0 : h); r++) {
             for (int c = 0; c < w; c++) {
                 for (int ci = 0; ci < cin; ci++) {
                     int pr = r + pt;
@@ -156,6 +169,31 @@ final class PlanarConv {
         }
         acc = new float[ph * pw][len];
         wino = winogradOk ? new Winograd(cin, cout, len, eh, ew) : null;
+    }
+
+    /** Grid waste above which sources are gathered instead of copied from shifted planes. */
+    static final double GATHER_WASTE = 1.25;
+
+    /**
+     * For the source (ci, e, f) on an exact grid: the index within one sample (model layout) of the input element at
+     * each grid position, or {@code cin·h·w} (the zero kept after each sample, see {@link #sampleStride}) for padding.
+     */
+    private int[] gatherMap(int ci, int e, int f, boolean channelsLast) {
+        int[] m = new int[hd * wd];
+        for (int i = 0; i < hd; i++) {
+            for (int q = 0; q < wd; q++) {
+                int r = decH * i + e - pt;
+                int c = decW * q + f - pl;
+                boolean in = r >= 0 && r < h && c >= 0 && c < w;
+                m[i * wd + q] = !in ? cin * h * w : channelsLast ? (r * w + c) * cin + ci : (ci * h + r) * w + c;
+            }
+        }
+        return m;
+    }
+
+    /** Floats per sample in the array given to {@link #load}: the sample, then (gathering) one zero. */
+    int sampleStride() {
+        return cin * h * w + (gather ? 1 : 0);
     }
 
     /** Number of samples the caller gives per {@link #load} / {@link #compute} (the last block may be shorter). */
@@ -235,8 +273,29 @@ final class PlanarConv {
         return t;
     }
 
-    /** Fills the decimated planes from {@code count} samples of {@code x} (dense, from index 0), then the sources. */
+    /**
+     * Fills the sources from {@code count} samples of {@code x}, {@link #sampleStride} floats apart from index 0:
+     * gathered on an exact grid, or through the decimated planes and one shifted copy per source.
+     */
     void load(float[] x, int count) {
+        if (gather) {
+            int stride = sampleStride();
+            for (int k = 0; k < src.length; k++) {
+                int[] m = gatherMap[k];
+                float[] d = src[k];
+                if (m == null) {
+                    continue;
+                }
+                for (int s = 0; s < count; s++) {
+                    int xs = s * stride;
+                    int g = s * grid;
+                    for (int p = 0; p < grid; p++) {
+                        d[g + p] = x[xs + m[p]];
+                    }
+                }
+            }
+            return;
+        }
         int sampleSize = scatter.length;
         int[] map = scatter;
         float[] p = planes;
