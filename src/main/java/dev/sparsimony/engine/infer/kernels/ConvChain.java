@@ -106,7 +106,8 @@ final class ConvChain implements OpKernel.FusedStep {
 
     /** The chain this kernel fuses after {@code op}, or null when it takes no member of the tail. */
     static ConvChain of(Ops.Conv op, OpKernel.Context ctx, List<OpKernel.Member> tail) {
-        if (ctx.input(0).length() == 0 || "im2col".equals(System.getProperty(PlanarConv.METHOD_PROPERTY))) {
+        String method = System.getProperty(PlanarConv.METHOD_PROPERTY, "auto");
+        if (ctx.input(0).length() == 0 || method.equals("im2col")) {
             return null;
         }
         int channelAxis = op.layout().channelAxis(op.spatialRank() + 2);
@@ -133,10 +134,42 @@ final class ConvChain implements OpKernel.FusedStep {
             }
             out = m.ctx().output();
         }
-        if (stages.isEmpty()) {
+        if (stages.isEmpty() || method.equals("auto") && op.groups() == 1
+                && !planarPays(op, window.length == 2 && window[0] == 2 && window[1] == 2)) {
             return null;
         }
         return new ConvChain(op, ctx, List.copyOf(stages), window, avg, out);
+    }
+
+    /** Planar multiply-adds per ns (four-tap passes, ConvBench). */
+    static final double PLANAR_RATE = 22;
+
+    /**
+     * Direct OpenBLAS sgemm multiply-adds per ns on [M, K] x [K, N] tiles on this kind of machine: a fit of measured
+     * rates (51 GMAC/s at [512,512]x[512,512]; 9.8 at K=9, N=8; 25 at K=72, N=16; 35 at K=144, N=32; 43 at K=288,
+     * N=64; inference.md) that small N and K keep far below the peak.
+     */
+    static double sgemmRate(int k, int n) {
+        return 52.0 * n / (n + 12.0) * k / (k + 20.0);
+    }
+
+    /**
+     * For one group: whether the planar chain (direct taps or Winograd, dense weights) costs at most 1.5 times the
+     * im2col sgemm of the same layer; the margin is what the fusion saves besides (no separate passes for batch
+     * norm, activation, pooling and the output transform) and pruning only helps the planar path. Wide layers
+     * (e.g. a 1x1 conv 256 to 256) stay im2col.
+     */
+    static boolean planarPays(Ops.Conv op, boolean pooled2) {
+        int taps = op.matrixRows();
+        int cout = op.outChannels();
+        double direct = (double) taps * cout;
+        int[] ks = op.kernelSize();
+        boolean wino = ks.length == 2 && ks[0] == 3 && ks[1] == 3 && op.strides()[0] == 1 && op.strides()[1] == 1
+                && op.dilations()[0] == 1 && op.dilations()[1] == 1 && pooled2;
+        int cin = op.inChannelsPerGroup();
+        double planar = (wino ? Math.min(direct, (16.0 * cin * cout + 2 * (32.0 * cin + 24.0 * cout)) / 4) : direct)
+                / PLANAR_RATE;
+        return planar <= 1.5 * direct / sgemmRate(taps, cout);
     }
 
     /** Activations f with x &lt;= y ⇒ f(x) &lt;= f(y) (NaN in, NaN out), for which max(f(a), f(b)) = f(max(a, b)). */
