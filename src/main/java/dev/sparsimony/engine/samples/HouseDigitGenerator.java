@@ -1,8 +1,6 @@
 package dev.sparsimony.engine.samples;
 
 import dev.sparsimony.engine.data.Dataset;
-import dev.sparsimony.engine.model.ModelException;
-import dev.sparsimony.engine.model.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,23 +23,7 @@ public final class HouseDigitGenerator {
 
     /** {@code n} images [n, 32, 32, 3] and labels 0..9 from {@code seed}. */
     public static Dataset generate(String name, int n, long seed) {
-        if (n < 0) {
-            throw new ModelException("number of digits must be 0 or more, got " + n);
-        }
-        SampleRandom r = new SampleRandom(seed);
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % CLASSES;
-        }
-        r.shuffle(labels);
-        int per = SIZE * SIZE * CHANNELS;
-        float[] x = new float[n * per];
-        float[] img = new float[per];
-        for (int i = 0; i < n; i++) {
-            render(labels[i], r, img);
-            System.arraycopy(img, 0, x, i * per, per);
-        }
-        return new Dataset(name, Tensor.of(x, n, SIZE, SIZE, CHANNELS), labels);
+        return DigitGenerator.balanced(name, n, seed, new int[] {SIZE, SIZE, CHANNELS}, HouseDigitGenerator::render);
     }
 
     /** Relative luminance weights (ITU-R BT.601). */

@@ -71,34 +71,20 @@ public final class ConvBlocks {
         }
         String input = expand.inputs().get(0);
         Walk w = new Walk(model, why);
-        Node cur = w.next(expand);
-        String norm1 = null;
-        String act1 = null;
-        if (cur.op() instanceof Ops.BatchNorm) {
-            norm1 = cur.name();
-            cur = w.next(cur);
-        }
-        if (cur.op() instanceof Ops.Activation || cur.op() instanceof Ops.Identity) {
-            act1 = cur.name();
-            cur = w.next(cur);
-        }
+        Optional first = w.optional(w.next(expand));
+        String norm1 = first.norm();
+        String act1 = first.act();
+        Node cur = first.next();
         if (!(cur.op() instanceof Ops.Conv d) || !depthwise(d, e.outChannels()) || d.layout() != e.layout()
                 || d.spatialRank() != e.spatialRank()) {
             throw new ModelException(why + "'" + cur.name() + "' after it is not a depthwise conv over its "
                     + e.outChannels() + " channels");
         }
         String dw = cur.name();
-        cur = w.next(cur);
-        String norm2 = null;
-        String act2 = null;
-        if (cur.op() instanceof Ops.BatchNorm) {
-            norm2 = cur.name();
-            cur = w.next(cur);
-        }
-        if (cur.op() instanceof Ops.Activation || cur.op() instanceof Ops.Identity) {
-            act2 = cur.name();
-            cur = w.next(cur);
-        }
+        Optional second = w.optional(w.next(cur));
+        String norm2 = second.norm();
+        String act2 = second.act();
+        cur = second.next();
         if (!(cur.op() instanceof Ops.Conv p) || !pointwise(p) || p.inChannelsPerGroup() != e.outChannels()
                 || p.layout() != e.layout()) {
             throw new ModelException(why + "'" + cur.name() + "' after the depthwise conv is not a 1x1 conv over its "
@@ -135,8 +121,27 @@ public final class ConvBlocks {
         return new Block(input, name, norm1, act1, dw, norm2, act2, project, norm3, add);
     }
 
+    /** The optional batch norm and activation from {@code n} on, and the node after them. */
+    private record Optional(String norm, String act, Node next) {
+    }
+
     /** Follows single-reader values; a value with another reader or that is a model output ends the block. */
     private record Walk(Model model, String why) {
+        Optional optional(Node n) {
+            String norm = null;
+            String act = null;
+            Node cur = n;
+            if (cur.op() instanceof Ops.BatchNorm) {
+                norm = cur.name();
+                cur = next(cur);
+            }
+            if (cur.op() instanceof Ops.Activation || cur.op() instanceof Ops.Identity) {
+                act = cur.name();
+                cur = next(cur);
+            }
+            return new Optional(norm, act, cur);
+        }
+
         Node next(Node n) {
             Node c = nextOrNull(n);
             if (c == null) {
