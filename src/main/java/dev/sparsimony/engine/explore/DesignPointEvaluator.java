@@ -927,6 +927,17 @@ public final class DesignPointEvaluator implements AutoCloseable {
             }
         }
 
+        @Override
+        public boolean rangeOnly() {
+            return true;
+        }
+
+        /** The same check from bounds of the values (a fused conv chain with a max pooling). */
+        @Override
+        public void beginRange(float min, float max) {
+            inRange = limit > 0 && (proven || Math.abs(min) < limit && Math.abs(max) < limit);
+        }
+
         /** Rounding inside the type is non-decreasing; a wrap-around overflow is not. */
         @Override
         public boolean nonDecreasing() {

@@ -45,6 +45,22 @@ public interface OutputTransform {
         void apply(float[] buf, int from, int to);
 
         /**
+         * True when {@link #begin} uses nothing but the range of the values (a range check): a fused step may then call
+         * {@link #beginRange} with bounds of a part instead of the part's values.
+         */
+        default boolean rangeOnly() {
+            return false;
+        }
+
+        /**
+         * As {@link #begin} for a part whose values all lie in [min, max] (a bound is NaN when a value may be NaN);
+         * called only when {@link #rangeOnly} holds.
+         */
+        default void beginRange(float min, float max) {
+            throw new UnsupportedOperationException("beginRange needs a range-only transform");
+        }
+
+        /**
          * True when {@link #apply} is non-decreasing (x &lt;= y implies f(x) &lt;= f(y)) on the values seen by the last
          * {@link #begin}: then a fused producer may apply it after a max pooling instead of before (max and f
          * commute), to a quarter of the values for 2x2 windows. False unless a transform knows better.

@@ -206,6 +206,58 @@ class ConvPathsPropertyTest {
         }
     }
 
+    /**
+     * A range-checked transform like the evaluator's quantizer: f(x) = x/2 + 1/4 inside (-L, L), falling with slope -1
+     * outside (continuous, not monotone there); {@code begin}/{@code beginRange} record whether the values lie
+     * inside, which is when it is non-decreasing. The value of f never depends on begin, so the reference is f.
+     */
+    private static final class RangeAffine implements OutputTransform.Elementwise {
+        final float limit;
+        boolean inside;
+
+        RangeAffine(float limit) {
+            this.limit = limit;
+        }
+
+        static float f(float v, float limit) {
+            if (v >= limit) {
+                return limit * 0.5f + 0.25f - (v - limit);
+            }
+            return v <= -limit ? -limit * 0.5f + 0.25f + (-limit - v) : v * 0.5f + 0.25f;
+        }
+
+        @Override
+        public void begin(org.nd4j.linalg.api.ndarray.INDArray output) {
+            boolean ok = true;
+            for (float v : dev.sparsimony.engine.infer.kernels.NdUtil.toFloats(output)) {
+                ok &= Math.abs(v) < limit;
+            }
+            inside = ok;
+        }
+
+        @Override
+        public boolean rangeOnly() {
+            return true;
+        }
+
+        @Override
+        public void beginRange(float min, float max) {
+            inside = Math.abs(min) < limit && Math.abs(max) < limit;
+        }
+
+        @Override
+        public void apply(float[] buf, int from, int to) {
+            for (int i = from; i < to; i++) {
+                buf[i] = f(buf[i], limit);
+            }
+        }
+
+        @Override
+        public boolean nonDecreasing() {
+            return inside;
+        }
+    }
+
     @Property(tries = 150)
     void fusedChainsMatchTheirUnfusedReference(@ForAll long seed) {
         Random r = new Random(seed);
@@ -250,12 +302,14 @@ class ConvPathsPropertyTest {
             ops.add(new Ops.Pool(avg ? Ops.PoolKind.AVG : Ops.PoolKind.MAX, win, win, zero, zero, false, false,
                     g.layout));
         }
-        int tConv = r.nextInt(3); // 0 none, 1 non-decreasing, 2 not
+        int tConv = r.nextInt(4); // 0 none, 1 non-decreasing, 2 not, 3 range-checked
+        float limit = 2f + 6f * r.nextFloat();
+        boolean tNorm = bn && r.nextBoolean(); // a range-checked transform on the batch norm's output too
         float[] x = input(g, r);
         Model m = model(g, ops);
         // reference: conv, transform, batch norm, activation, pooling, all in double
         double[][][][] y = g.reference(x, c);
-        Affine t = tConv == 0 ? null : new Affine(tConv == 1);
+        Affine t = tConv == 0 || tConv == 3 ? null : new Affine(tConv == 1);
         Ops.Activation a = act == null ? null : (Ops.Activation) ops.get(bn ? 2 : 1);
         for (double[][][] ys : y) {
             for (int o = 0; o < g.cout; o++) {
@@ -264,7 +318,9 @@ class ConvPathsPropertyTest {
                     for (int q = 0; q < row.length; q++) {
                         double v = row[q];
                         v = t == null ? v : t.f((float) v);
-                        v = bn ? (v - mean[o]) * sc + beta[o] : v;
+                        v = tConv == 3 ? RangeAffine.f((float) v, limit) : v;
+                        v = bn ? (float) ((v - mean[o]) * sc + beta[o]) : v;
+                        v = tNorm ? RangeAffine.f((float) v, limit) : v;
                         if (a != null) {
                             v = switch (a.activation()) {
                                 case RELU -> Math.max(v, 0);
@@ -305,7 +361,14 @@ class ConvPathsPropertyTest {
             if (t != null) {
                 cm.setOutputTransform("n1", t);
             }
-            String what = g + " " + ops.stream().map(Op::kind).toList() + " " + method + " transform " + tConv;
+            if (tConv == 3) {
+                cm.setOutputTransform("n1", new RangeAffine(limit));
+            }
+            if (tNorm) {
+                cm.setOutputTransform("n2", new RangeAffine(limit));
+            }
+            String what = g + " " + ops.stream().map(Op::kind).toList() + " " + method + " transform " + tConv
+                    + (tNorm ? " + on the batch norm" : "");
             assertClose(expected, cm.forward(x, g.n), what + " (fused)");
             // capturing the conv output runs every node on its own
             String last = "n" + ops.size();

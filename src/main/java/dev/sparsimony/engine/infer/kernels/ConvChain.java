@@ -248,6 +248,9 @@ final class ConvChain implements OpKernel.FusedStep {
                 pc.channel(o, count);
                 float[][] acc = pc.acc;
                 float[] res = results[o];
+                if (pooled && !avg && poolingFirst(transforms, o, acc, res, len)) {
+                    continue;
+                }
                 OutputTransform.Elementwise t0 = transforms[0];
                 if (t0 != null) {
                     begin(t0, acc, len);
@@ -281,6 +284,132 @@ final class ConvChain implements OpKernel.FusedStep {
             write(count);
             outBuf.put(outBase + s0 * sampleOut, stage, 0, count * sampleOut);
         }
+    }
+
+    /**
+     * The whole chain behind a max pooling, when every stage before it is non-decreasing for channel o and every
+     * transform decides from a range ({@link OutputTransform.Elementwise#rangeOnly}): pool the raw phases first, then
+     * run each stage on the pooled values and on the two bounds [min, max] of all phase values, each transform's
+     * begin seeing the bounds carried so far. Exact, because max commutes with non-decreasing maps and each transform
+     * is checked non-decreasing on an interval that holds every value it would have seen. False (nothing written
+     * but {@code res}) when a transform turns out not to be non-decreasing there; the caller then runs the chain on
+     * all phases.
+     */
+    private boolean poolingFirst(OutputTransform.Elementwise[] transforms, int o, float[][] acc, float[] res,
+                                 int len) {
+        int poolAt = stages.size() - 1;
+        for (int k = 0; k <= poolAt + 1; k++) {
+            if (transforms[k] != null && !transforms[k].rangeOnly()) {
+                return false;
+            }
+            if (k < poolAt && (!nonDecreasing(stages.get(k), o))) {
+                return false;
+            }
+        }
+        poolPhases(acc, res, len);
+        float[] bounds = this.bounds;
+        bounds[0] = minOver(acc, len);
+        bounds[1] = maxOf(res, len);
+        for (int k = 0; k <= poolAt + 1; k++) {
+            if (k > 0 && k <= poolAt) {
+                apply(stages.get(k - 1), o, single(res), len);
+                applyBounds(stages.get(k - 1), o);
+            }
+            OutputTransform.Elementwise t = transforms[k];
+            if (t != null) {
+                t.beginRange(bounds[0], bounds[1]);
+                if (k <= poolAt && !t.nonDecreasing()) {
+                    return false;
+                }
+                t.apply(res, 0, len);
+                t.apply(bounds, 0, 2);
+            }
+        }
+        return true;
+    }
+
+    private final float[] bounds = new float[2];
+
+    private void applyBounds(Stage st, int o) {
+        if (st instanceof Norm nm) {
+            if (st != stages.get(0) || !folded) {
+                affine(bounds, nm.scale()[o], nm.shift()[o], 2);
+            }
+        } else if (st instanceof Elementwise e) {
+            e.step().apply(bounds, 0, 2);
+        }
+    }
+
+    /** Smallest value over the phase planes: their element-wise min (vectorised), then its minimum. */
+    private float minOver(float[][] acc, int len) {
+        if (low.length < len) {
+            low = new float[len];
+        }
+        float[] l = low;
+        System.arraycopy(acc[0], 0, l, 0, len);
+        for (int f = 1; f < acc.length; f++) {
+            minInto(l, acc[f], len);
+        }
+        return reduce(l, len, false);
+    }
+
+    private float[] low = new float[0];
+
+    private static float maxOf(float[] a, int len) {
+        return reduce(a, len, true);
+    }
+
+    private static void minInto(float[] p, float[] a, int len) {
+        for (int j = 0; j < len; j++) {
+            p[j] = Math.min(p[j], a[j]);
+        }
+    }
+
+    /**
+     * Max (or min) of a[0, len) with eight independent accumulators: a single one is bound by the latency of
+     * Math.max (C2 does not vectorise the reduction). NaN propagates, so a NaN anywhere gives NaN.
+     */
+    private static float reduce(float[] a, int len, boolean max) {
+        float init = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        float m0 = init;
+        float m1 = init;
+        float m2 = init;
+        float m3 = init;
+        float m4 = init;
+        float m5 = init;
+        float m6 = init;
+        float m7 = init;
+        int j = 0;
+        if (max) {
+            for (; j + 8 <= len; j += 8) {
+                m0 = Math.max(m0, a[j]);
+                m1 = Math.max(m1, a[j + 1]);
+                m2 = Math.max(m2, a[j + 2]);
+                m3 = Math.max(m3, a[j + 3]);
+                m4 = Math.max(m4, a[j + 4]);
+                m5 = Math.max(m5, a[j + 5]);
+                m6 = Math.max(m6, a[j + 6]);
+                m7 = Math.max(m7, a[j + 7]);
+            }
+            for (; j < len; j++) {
+                m0 = Math.max(m0, a[j]);
+            }
+            return Math.max(Math.max(Math.max(m0, m1), Math.max(m2, m3)), Math.max(Math.max(m4, m5), Math.max(m6, m7)));
+        }
+        for (; j + 8 <= len; j += 8) {
+            m0 = Math.min(m0, a[j]);
+            m1 = Math.min(m1, a[j + 1]);
+            m2 = Math.min(m2, a[j + 2]);
+            m3 = Math.min(m3, a[j + 3]);
+            m4 = Math.min(m4, a[j + 4]);
+            m5 = Math.min(m5, a[j + 5]);
+            m6 = Math.min(m6, a[j + 6]);
+            m7 = Math.min(m7, a[j + 7]);
+        }
+        for (; j < len; j++) {
+            m0 = Math.min(m0, a[j]);
+        }
+        return Math.min(Math.min(Math.min(m0, m1), Math.min(m2, m3)), Math.min(Math.min(m4, m5), Math.min(m6, m7)));
     }
 
     private float[][] single(float[] a) {
