@@ -49,7 +49,7 @@ public final class ConvBlocks {
     static List<Block> blocks(Model model) {
         List<Block> out = new ArrayList<>();
         for (Node n : model.nodes()) {
-            if (n.op() instanceof Ops.Conv c && pointwise(c)) {
+            if (n.op() instanceof Ops.Conv c && pointwise(c, true)) {
                 try {
                     out.add(block(model, n.name()));
                 } catch (ModelException e) {
@@ -66,8 +66,8 @@ public final class ConvBlocks {
                 + "(1x1 conv, depthwise conv, 1x1 conv, with optional batch norms and activations between them and "
                 + "each value read only by the next layer): ";
         Node expand = model.node(name);
-        if (!(expand.op() instanceof Ops.Conv e) || !pointwise(e)) {
-            throw new ModelException(why + "it is not a 1x1 conv with stride 1, no padding and one group");
+        if (!(expand.op() instanceof Ops.Conv e) || !pointwise(e, true)) {
+            throw new ModelException(why + "it is not a 1x1 conv with stride 1 and one group");
         }
         String input = expand.inputs().get(0);
         Walk w = new Walk(model, why);
@@ -85,7 +85,7 @@ public final class ConvBlocks {
         String norm2 = second.norm();
         String act2 = second.act();
         cur = second.next();
-        if (!(cur.op() instanceof Ops.Conv p) || !pointwise(p) || p.inChannelsPerGroup() != e.outChannels()
+        if (!(cur.op() instanceof Ops.Conv p) || !pointwise(p, false) || p.inChannelsPerGroup() != e.outChannels()
                 || p.layout() != e.layout()) {
             throw new ModelException(why + "'" + cur.name() + "' after the depthwise conv is not a 1x1 conv over its "
                     + e.outChannels() + " channels");
@@ -101,7 +101,8 @@ public final class ConvBlocks {
         if (after != null && after.op() instanceof Ops.Binary b && b.op() == Ops.BinaryKind.ADD
                 && after.inputs().size() == 2 && after.inputs().contains(input)
                 && !after.inputs().get(0).equals(after.inputs().get(1))) {
-            if (identityTap(d) == null || p.outChannels() != e.inChannelsPerGroup()) {
+            if (identityTap(d, pads(e, d, true), pads(e, d, false)) == null
+                    || p.outChannels() != e.inChannelsPerGroup()) {
                 throw new ModelException(why + "its skip connection '" + after.name() + "' needs a stride-1 "
                         + "depthwise conv whose padding keeps the map size, and as many output as input channels");
             }
@@ -170,13 +171,27 @@ public final class ConvBlocks {
         }
     }
 
-    private static boolean pointwise(Ops.Conv c) {
+    /**
+     * A 1x1 conv of stride 1 and one group; padded only if {@code padded} (the expand conv of an activation-free
+     * block, whose depthwise padding moved to it).
+     */
+    private static boolean pointwise(Ops.Conv c, boolean padded) {
         for (int i = 0; i < c.spatialRank(); i++) {
-            if (c.kernelSize()[i] != 1 || c.strides()[i] != 1 || c.padsBegin()[i] != 0 || c.padsEnd()[i] != 0) {
+            if (c.kernelSize()[i] != 1 || c.strides()[i] != 1
+                    || !padded && (c.padsBegin()[i] != 0 || c.padsEnd()[i] != 0)) {
                 return false;
             }
         }
         return c.groups() == 1;
+    }
+
+    /** The merged conv's padding: the depthwise conv's plus any moved to the expand conv. */
+    private static int[] pads(Ops.Conv e, Ops.Conv d, boolean begin) {
+        int[] p = (begin ? d.padsBegin() : d.padsEnd()).clone();
+        for (int i = 0; i < p.length; i++) {
+            p[i] += begin ? e.padsBegin()[i] : e.padsEnd()[i];
+        }
+        return p;
     }
 
     private static boolean depthwise(Ops.Conv d, int channels) {
@@ -184,14 +199,14 @@ public final class ConvBlocks {
     }
 
     /** The kernel tap reading each output pixel's own input pixel (stride 1, map size kept), or null. */
-    private static int[] identityTap(Ops.Conv d) {
+    private static int[] identityTap(Ops.Conv d, int[] padsBegin, int[] padsEnd) {
         int r = d.spatialRank();
         int[] tap = new int[r];
         for (int i = 0; i < r; i++) {
             int k = d.kernelSize()[i];
-            int pb = d.padsBegin()[i];
+            int pb = padsBegin[i];
             int dil = d.dilations()[i];
-            if (d.strides()[i] != 1 || pb % dil != 0 || pb / dil >= k || pb + d.padsEnd()[i] != (k - 1) * dil) {
+            if (d.strides()[i] != 1 || pb % dil != 0 || pb / dil >= k || pb + padsEnd[i] != (k - 1) * dil) {
                 return null;
             }
             tap[i] = pb / dil;
@@ -268,7 +283,7 @@ public final class ConvBlocks {
             }
         }
         if (b.add() != null) {
-            int[] tap = identityTap(d);
+            int[] tap = identityTap(d, pads(e, d, true), pads(e, d, false));
             int[] ks = d.kernelSize();
             int t = tap.length == 1 ? tap[0] : tap[0] * ks[1] + tap[1];
             for (int c = 0; c < cin; c++) {
@@ -287,8 +302,8 @@ public final class ConvBlocks {
         System.arraycopy(d.kernelSize(), 0, shape, 0, d.spatialRank());
         shape[shape.length - 2] = cin;
         shape[shape.length - 1] = cout;
-        return new Ops.Conv(Tensor.of(k, shape), Tensor.of(bias, cout), d.strides(), d.dilations(), d.padsBegin(),
-                d.padsEnd(), 1, d.layout());
+        return new Ops.Conv(Tensor.of(k, shape), Tensor.of(bias, cout), d.strides(), d.dilations(), pads(e, d, true),
+                pads(e, d, false), 1, d.layout());
     }
 
     static Model merge(Model model, Block b) {
@@ -309,8 +324,8 @@ public final class ConvBlocks {
         Ops.Conv e = (Ops.Conv) model.node(b.expand()).op();
         Ops.Conv d = (Ops.Conv) model.node(b.depthwise()).op();
         int[] zero = new int[d.spatialRank()];
-        Ops.Conv e2 = new Ops.Conv(e.kernel(), e.bias(), e.strides(), e.dilations(), d.padsBegin(), d.padsEnd(),
-                e.groups(), e.layout());
+        Ops.Conv e2 = new Ops.Conv(e.kernel(), e.bias(), e.strides(), e.dilations(), pads(e, d, true),
+                pads(e, d, false), e.groups(), e.layout());
         Ops.Conv d2 = new Ops.Conv(d.kernel(), d.bias(), d.strides(), d.dilations(), zero, zero, d.groups(),
                 d.layout());
         Map<String, String> rewire = new HashMap<>();

@@ -197,6 +197,8 @@ class DepthShrinkerTest {
         }
         float[] got = run(merged, c, x);
         assertSame(run(free, c, x), got, c.toString());
+        // the activation-free model (what DepthShrinker fine-tunes) is itself a block, and merges to the same conv
+        assertSame(got, run(DepthShrinker.merge(free, "expand"), c, x), c + " (merged after moving the padding)");
         if (!c.same()) {
             // no padding to move: the activation-free block is the original block without its activations
             assertSame(run(block(new Random(seed), false, c), c, x), got, c + " (no padding)");
