@@ -155,7 +155,12 @@ public final class BuildSamples {
             }
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Model model = res.model();
+        return finish(out, r, res.model(), res.last(), train, val, seconds, log);
+    }
+
+    /** Everything after training: accuracy, files, README (with the sample's extra sections) and space. */
+    static Built finish(Path out, Recipe r, Model model, EpochStats last, Dataset train, Dataset val, double seconds,
+                        Consumer<String> log) {
         int classes = r.classNames().size();
         Tensor outputs = Inference.predict(model, val.x());
         double acc = Accuracy.top1(outputs.data(), classes, val.labels());
@@ -175,7 +180,7 @@ public final class BuildSamples {
             case "mobile-cnn" -> SampleReports.depthShrink(model, train, val, r.config(), log);
             default -> "";
         };
-        writeText(dir.resolve("README.md"), modelReadme(r, model, acc, res.last(), baseline, confusion) + extra);
+        writeText(dir.resolve("README.md"), modelReadme(r, model, acc, last, baseline, confusion) + extra);
         if (r == SVHN || r == MOBILE) {
             writeText(dir.resolve("space.json"), SampleReports.space(r.name()));
         }
