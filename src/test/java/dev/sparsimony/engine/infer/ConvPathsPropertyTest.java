@@ -357,6 +357,7 @@ class ConvPathsPropertyTest {
         float[] expected = g.flatten(y);
         String before = System.getProperty(METHOD);
         System.setProperty(METHOD, method);
+        System.setProperty("sparsimony.conv.grid", r.nextBoolean() ? "gather" : "planes");
         try (CompiledModel cm = CompiledModel.compile(m, g.n)) {
             if (t != null) {
                 cm.setOutputTransform("n1", t);
@@ -375,6 +376,7 @@ class ConvPathsPropertyTest {
             float[] unfused = cm.forwardCapture(x, g.n, new java.util.HashSet<>(List.of("n1", last))).get(last);
             assertClose(expected, unfused, what + " (unfused)");
         } finally {
+            System.clearProperty("sparsimony.conv.grid");
             if (before == null) {
                 System.clearProperty(METHOD);
             } else {

@@ -141,8 +141,6 @@ final class ConvChain implements OpKernel.FusedStep {
         return new ConvChain(op, ctx, List.copyOf(stages), window, avg, out);
     }
 
-    /** Planar multiply-adds per ns (four-tap passes, ConvBench). */
-    static final double PLANAR_RATE = 22;
 
     /**
      * Direct OpenBLAS sgemm multiply-adds per ns on [M, K] x [K, N] tiles on this kind of machine: a fit of measured
@@ -167,8 +165,7 @@ final class ConvChain implements OpKernel.FusedStep {
         boolean wino = ks.length == 2 && ks[0] == 3 && ks[1] == 3 && op.strides()[0] == 1 && op.strides()[1] == 1
                 && op.dilations()[0] == 1 && op.dilations()[1] == 1 && pooled2;
         int cin = op.inChannelsPerGroup();
-        double planar = (wino ? Math.min(direct, (16.0 * cin * cout + 2 * (32.0 * cin + 24.0 * cout)) / 4) : direct)
-                / PLANAR_RATE;
+        double planar = (wino ? Math.min(direct, Winograd.cost(cin, cout) / 4) : direct) / PlanarConv.PLANAR_RATE;
         return planar <= 1.5 * direct / sgemmRate(taps, cout);
     }
 
@@ -306,10 +303,25 @@ final class ConvChain implements OpKernel.FusedStep {
                 return false;
             }
         }
+        // the conv's transform alone: its begin sees the phase values (it may know it need not look at them, as the
+        // quantizer does for the first layer); a later transform needs bounds carried through the stages before it
+        boolean later = false;
+        for (int k = 1; k <= poolAt + 1; k++) {
+            later |= transforms[k] != null;
+        }
+        OutputTransform.Elementwise t0 = transforms[0];
+        if (t0 != null && !later) {
+            begin(t0, acc, len);
+            if (!t0.nonDecreasing()) {
+                return false;
+            }
+        }
         poolPhases(acc, res, len);
         float[] bounds = this.bounds;
-        bounds[0] = minOver(acc, len);
-        bounds[1] = maxOf(res, len);
+        if (later) {
+            bounds[0] = minOver(acc, len);
+            bounds[1] = maxOf(res, len);
+        }
         for (int k = 0; k <= poolAt + 1; k++) {
             if (k > 0 && k <= poolAt) {
                 apply(stages.get(k - 1), o, single(res), len);
@@ -317,9 +329,11 @@ final class ConvChain implements OpKernel.FusedStep {
             }
             OutputTransform.Elementwise t = transforms[k];
             if (t != null) {
-                t.beginRange(bounds[0], bounds[1]);
-                if (k <= poolAt && !t.nonDecreasing()) {
-                    return false;
+                if (later) {
+                    t.beginRange(bounds[0], bounds[1]);
+                    if (k <= poolAt && !t.nonDecreasing()) {
+                        return false;
+                    }
                 }
                 t.apply(res, 0, len);
                 t.apply(bounds, 0, 2);
@@ -342,22 +356,30 @@ final class ConvChain implements OpKernel.FusedStep {
 
     /** Smallest value over the phase planes: their element-wise min (vectorised), then its minimum. */
     private float minOver(float[][] acc, int len) {
-        if (low.length < len) {
-            low = new float[len];
-        }
+        ensureScratch(len);
         float[] l = low;
         System.arraycopy(acc[0], 0, l, 0, len);
         for (int f = 1; f < acc.length; f++) {
             minInto(l, acc[f], len);
         }
-        return reduce(l, len, false);
+        return fold(l, len, half, false);
+    }
+
+    private float maxOf(float[] a, int len) {
+        ensureScratch(len);
+        System.arraycopy(a, 0, low, 0, len);
+        return fold(low, len, half, true);
+    }
+
+    private void ensureScratch(int len) {
+        if (low.length < len) {
+            low = new float[len];
+            half = new float[len / 2 + 1];
+        }
     }
 
     private float[] low = new float[0];
-
-    private static float maxOf(float[] a, int len) {
-        return reduce(a, len, true);
-    }
+    private float[] half = new float[1];
 
     private static void minInto(float[] p, float[] a, int len) {
         for (int j = 0; j < len; j++) {
@@ -366,50 +388,27 @@ final class ConvChain implements OpKernel.FusedStep {
     }
 
     /**
-     * Max (or min) of a[0, len) with eight independent accumulators: a single one is bound by the latency of
-     * Math.max (C2 does not vectorise the reduction). NaN propagates, so a NaN anywhere gives NaN.
+     * Max (or min) of a[0, len), overwriting it: the upper half is copied out and folded onto the lower half
+     * element-wise (a loop C2 vectorises; it does not vectorise a reduction, and one running Math.max is bound by
+     * its latency) until a few values remain. NaN propagates, so a NaN anywhere gives NaN.
      */
-    private static float reduce(float[] a, int len, boolean max) {
-        float init = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
-        float m0 = init;
-        float m1 = init;
-        float m2 = init;
-        float m3 = init;
-        float m4 = init;
-        float m5 = init;
-        float m6 = init;
-        float m7 = init;
-        int j = 0;
-        if (max) {
-            for (; j + 8 <= len; j += 8) {
-                m0 = Math.max(m0, a[j]);
-                m1 = Math.max(m1, a[j + 1]);
-                m2 = Math.max(m2, a[j + 2]);
-                m3 = Math.max(m3, a[j + 3]);
-                m4 = Math.max(m4, a[j + 4]);
-                m5 = Math.max(m5, a[j + 5]);
-                m6 = Math.max(m6, a[j + 6]);
-                m7 = Math.max(m7, a[j + 7]);
+    static float fold(float[] a, int len, float[] half, boolean max) {
+        int n = len;
+        while (n > 16) {
+            int h = n / 2;
+            System.arraycopy(a, n - h, half, 0, h);
+            if (max) {
+                maxInto(a, half, h);
+            } else {
+                minInto(a, half, h);
             }
-            for (; j < len; j++) {
-                m0 = Math.max(m0, a[j]);
-            }
-            return Math.max(Math.max(Math.max(m0, m1), Math.max(m2, m3)), Math.max(Math.max(m4, m5), Math.max(m6, m7)));
+            n -= h;
         }
-        for (; j + 8 <= len; j += 8) {
-            m0 = Math.min(m0, a[j]);
-            m1 = Math.min(m1, a[j + 1]);
-            m2 = Math.min(m2, a[j + 2]);
-            m3 = Math.min(m3, a[j + 3]);
-            m4 = Math.min(m4, a[j + 4]);
-            m5 = Math.min(m5, a[j + 5]);
-            m6 = Math.min(m6, a[j + 6]);
-            m7 = Math.min(m7, a[j + 7]);
+        float m = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            m = max ? Math.max(m, a[j]) : Math.min(m, a[j]);
         }
-        for (; j < len; j++) {
-            m0 = Math.min(m0, a[j]);
-        }
-        return Math.min(Math.min(Math.min(m0, m1), Math.min(m2, m3)), Math.min(Math.min(m4, m5), Math.min(m6, m7)));
+        return m;
     }
 
     private float[][] single(float[] a) {

@@ -102,15 +102,24 @@ final class PlanarConv {
         decW = pw * sw;
         eh = (ph - 1) * sh + (kh - 1) * dh + 1;
         ew = (pw - 1) * sw + (kw - 1) * dw + 1;
-        // the shifted-plane grid carries (eh - 1) / decH extra rows (and columns) per sample; on small maps that waste
-        // costs more than gathering every source element directly into an exact grid (ConvBench)
-        int planeH = outH + (eh - 1) / decH;
-        int planeW = outW + (ew - 1) / decW;
-        gather = (double) planeH * planeW > GATHER_WASTE * outH * outW;
-        hd = gather ? outH : planeH;
-        wd = gather ? outW : planeW;
         winogradOk = groups == 1 && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 1 && dw == 1 && ph == 2
                 && pw == 2;
+        // the shifted-plane grid carries (eh - 1) / decH extra rows (and columns) per sample; on small maps that waste
+        // can cost more than gathering every source element into an exact grid (ConvBench)
+        int planeH = outH + (eh - 1) / decH;
+        int planeW = outW + (ew - 1) / decW;
+        int sources = countSources(cin, ph, pw, kh, kw, sh, sw, dh, dw, eh, ew);
+        double perPosition = (double) kh * kw * (cin / groups) * cout * ph * pw;
+        if (winogradOk) {
+            perPosition = Math.min(perPosition, Winograd.cost(cin, cout));
+        }
+        double gatherNs = GATHER_NS * sources * outH * outW;
+        double planeNs = SCATTER_NS * cin * h * w + COPY_NS * sources * planeH * planeW
+                + perPosition / PLANAR_RATE * (planeH * planeW - outH * outW);
+        String forced = System.getProperty(GRID_PROPERTY, "auto");
+        gather = forced.equals("gather") || !forced.equals("planes") && gatherNs < planeNs;
+        hd = gather ? outH : planeH;
+        wd = gather ? outW : planeW;
         boolean[] used = new boolean[cin * eh * ew];
         for (int ci = 0; ci < cin; ci++) {
             for (int a = 0; a < ph; a++) {
@@ -171,8 +180,36 @@ final class PlanarConv {
         wino = winogradOk ? new Winograd(cin, cout, len, eh, ew) : null;
     }
 
-    /** Grid waste above which sources are gathered instead of copied from shifted planes. */
-    static final double GATHER_WASTE = 1.25;
+    /**
+     * Measured costs behind the choice between shifted planes and gathered sources: ns per gathered element, per
+     * scattered input element, per copied plane float, and multiply-adds per ns of the four-tap passes.
+     */
+    static final double GATHER_NS = 1.0;
+    /** System property forcing the source layout (tests): auto (default), planes or gather. */
+    static final String GRID_PROPERTY = "sparsimony.conv.grid";
+    static final double SCATTER_NS = 0.7;
+    static final double COPY_NS = 0.05;
+    static final double PLANAR_RATE = 22;
+
+    /** Distinct (channel, row offset, column offset) sources the taps of all phases read. */
+    private static int countSources(int cin, int ph, int pw, int kh, int kw, int sh, int sw, int dh, int dw, int eh,
+                                    int ew) {
+        boolean[] used = new boolean[eh * ew];
+        for (int a = 0; a < ph; a++) {
+            for (int ki = 0; ki < kh; ki++) {
+                for (int b = 0; b < pw; b++) {
+                    for (int kj = 0; kj < kw; kj++) {
+                        used[(a * sh + ki * dh) * ew + b * sw + kj * dw] = true;
+                    }
+                }
+            }
+        }
+        int n = 0;
+        for (boolean u : used) {
+            n += u ? 1 : 0;
+        }
+        return n * cin;
+    }
 
     /**
      * For the source (ci, e, f) on an exact grid: the index within one sample (model layout) of the input element at

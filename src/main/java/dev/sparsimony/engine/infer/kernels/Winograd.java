@@ -69,6 +69,10 @@ final class Winograd {
      * products, plus the transforms' additions (32 per input and 24 per output channel, each about two units).
      */
     double cost() {
+        return cost(cin, cout);
+    }
+
+    static double cost(int cin, int cout) {
         return 16.0 * cin * cout + 2.0 * (32.0 * cin + 24.0 * cout);
     }
 
