@@ -47,12 +47,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class ConvBench {
     /**
-     * Layer: h, w, cin, cout, kernel, stride, groups, tail (p = 2x2 max pool after ReLU, b = BatchNorm + ReLU + pool,
-     * 6 = BatchNorm + ReLU6, n = BatchNorm only).
+     * Layer: name_h_w_cin_cout_kernel_stride_groups_tail (tail p = ReLU + 2x2 max pool, b = BatchNorm + ReLU + pool,
+     * 6 = BatchNorm + ReLU6, n = BatchNorm only); underscores, as JMH's -p splits values at commas.
      */
-    @Param({"digits.conv1:28,28,1,8,3,1,1,p", "digits.conv2:13,13,8,16,3,1,1,p", "svhn.conv0:32,32,3,16,3,1,1,b",
-            "svhn.conv1:15,15,16,16,3,1,1,b", "svhn.conv2:6,6,16,24,3,1,1,b", "mobile.expand:16,16,16,64,1,1,1,6",
-            "mobile.dw:16,16,64,64,3,1,64,6", "mobile.project:16,16,64,16,1,1,1,n", "wide:16,16,64,64,3,1,1,b"})
+    @Param({"digits.conv1_28_28_1_8_3_1_1_p", "digits.conv2_13_13_8_16_3_1_1_p", "svhn.conv0_32_32_3_16_3_1_1_b",
+            "svhn.conv1_15_15_16_16_3_1_1_b", "svhn.conv2_6_6_16_24_3_1_1_b", "mobile.expand_16_16_16_64_1_1_1_6",
+            "mobile.dw_16_16_64_64_3_1_64_6", "mobile.project_16_16_64_16_1_1_1_n", "wide_16_16_64_64_3_1_1_b"})
     public String layer;
 
     @Param({"im2col", "direct", "winograd"})
@@ -70,7 +70,7 @@ public class ConvBench {
     public void setUp() {
         Nd4jRuntime.useSingleThread();
         System.setProperty("sparsimony.conv.planar", method);
-        String[] v = layer.substring(layer.indexOf(':') + 1).split(",");
+        String[] v = layer.substring(layer.indexOf('_') + 1).split("_");
         int h = Integer.parseInt(v[0]);
         int w = Integer.parseInt(v[1]);
         int cin = Integer.parseInt(v[2]);
