@@ -12,7 +12,8 @@ import dev.sparsimony.engine.infer.kernels.Sgemm;
 import dev.sparsimony.engine.io.ModelFiles;
 import dev.sparsimony.engine.model.Model;
 import dev.sparsimony.engine.model.Node;
-import dev.sparsimony.engine.model.Ops;
+import dev.sparsimony.engine.prune.KernelView;
+import dev.sparsimony.engine.prune.LayerContext;
 import dev.sparsimony.engine.model.Tensor;
 import dev.sparsimony.engine.quantize.QuantizerSpec;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,9 +43,10 @@ import java.util.stream.Stream;
  * Design points per second on one core: magnitude pruning (per-layer, sparsity cycling 0..0.9) with ap_fixed&lt;16,6&gt;
  * weights, biases and layer outputs, evaluated on 10,000 samples.
  * Models: {@code jet-mlp} (sample-models/jet-mlp with its 10,000 validation samples; a random-weight 16-64-32-32-5
- * MLP on Gaussian inputs when absent) and {@code digits-cnn} (sample-models/digits-cnn with its 1,000 samples). Also
- * measures the plain forward pass (same tiles as the evaluator) and the bare sgemm of the Dense layers on the same
- * tiles through the same direct OpenBLAS call, which bounds the point rate on one core.
+ * MLP on Gaussian inputs when absent), {@code digits-cnn}, {@code svhn-cnn} and {@code mobile-cnn} (their 1,000
+ * samples). Also measures the plain forward pass (same tiles as the evaluator) and the bare sgemm of every weighted
+ * layer on the same tiles through the same direct OpenBLAS call (a conv as its im2col product [tile x output pixels,
+ * k·k·cIn/g] x [k·k·cIn/g, cOut]): the same multiply-accumulates at the machine's sgemm rate, the roofline.
  * Run: OMP_NUM_THREADS=1 java -cp target/test-classes:target/classes:CP org.openjdk.jmh.Main DesignPointBench
  */
 @State(Scope.Benchmark)
@@ -54,7 +56,7 @@ import java.util.stream.Stream;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 @Threads(1)
 public class DesignPointBench {
-    @Param({"jet-mlp", "digits-cnn"})
+    @Param({"jet-mlp", "digits-cnn", "svhn-cnn", "mobile-cnn"})
     public String model;
 
     private DesignPointEvaluator evaluator;
@@ -84,14 +86,15 @@ public class DesignPointBench {
         tile = Math.min(n, DesignPointEvaluator.tileFor(m));
         compiled = CompiledModel.compile(m, tile);
         out = new float[n * compiled.outputSize()];
-        // the sgemm of every Dense layer on one tile (conv layers are not included in this bound)
+        // the sgemm of every weighted layer on one tile, convs in their im2col form
         List<Sgemm> g = new ArrayList<>();
+        java.util.Map<String, int[]> shapes = m.inferShapes(1);
         for (Node nd : m.prunableNodes()) {
-            if (nd.op() instanceof Ops.Dense d) {
-                g.add(new Sgemm(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, tile, d.nIn()),
-                        Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, d.nIn(), d.nOut()),
-                        Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, tile, d.nOut())));
-            }
+            KernelView k = KernelView.of(nd);
+            long rows = (long) tile * new LayerContext(m, shapes.get(nd.name()), 0, 16, 1).outputPositions(nd);
+            g.add(new Sgemm(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, k.rows()),
+                    Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, k.rows(), k.cols()),
+                    Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, k.cols())));
         }
         gemm = g.toArray(Sgemm[]::new);
         long macs = 0;

@@ -942,6 +942,20 @@ public final class DesignPointEvaluator implements AutoCloseable {
             inRange = limit > 0 && (proven || NdUtil.allFiniteBelow(output, limit));
         }
 
+        /** The same check on heap parts (a fused conv chain): a predictable scan, no native call. */
+        @Override
+        public void begin(float[][] parts, int len) {
+            boolean ok = limit > 0;
+            if (ok && !proven) {
+                for (float[] p : parts) {
+                    for (int i = 0; i < len && ok; i++) {
+                        ok = Math.abs(p[i]) < limit;
+                    }
+                }
+            }
+            inRange = ok;
+        }
+
         @Override
         public void apply(float[] buf, int from, int to) {
             if (inRange) {
@@ -949,6 +963,23 @@ public final class DesignPointEvaluator implements AutoCloseable {
             } else {
                 q.quantize(buf, from, to);
             }
+        }
+
+        @Override
+        public boolean rangeOnly() {
+            return true;
+        }
+
+        /** The same check from bounds of the values (a fused conv chain with a max pooling). */
+        @Override
+        public void beginRange(float min, float max) {
+            inRange = limit > 0 && (proven || Math.abs(min) < limit && Math.abs(max) < limit);
+        }
+
+        /** Rounding inside the type is non-decreasing; a wrap-around overflow is not. */
+        @Override
+        public boolean nonDecreasing() {
+            return inRange;
         }
     }
 

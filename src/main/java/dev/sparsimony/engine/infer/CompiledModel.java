@@ -259,6 +259,17 @@ public final class CompiledModel implements AutoCloseable {
         Plan p = planFor(n);
         NdUtil.copyIn(x, xOffset, n * inputSize, p.value(inputName));
         for (int i = 0; i < p.nodeCount(); i++) {
+            OpKernel.FusedStep f = p.fused(i);
+            if (f != null && fusable(i, f.members(), want)) {
+                OutputTransform.Elementwise[] ts = new OutputTransform.Elementwise[f.members() + 1];
+                for (int k = 0; k < ts.length; k++) {
+                    ts[k] = (OutputTransform.Elementwise) transforms[i + k];
+                }
+                f.run(ts);
+                i += f.members();
+                capture(p, i, want, captured);
+                continue;
+            }
             p.run(i);
             if (transforms[i] == null) {
                 capture(p, i, want, captured);
@@ -292,6 +303,22 @@ public final class CompiledModel implements AutoCloseable {
             i = last;
         }
         return p;
+    }
+
+    /**
+     * A fused chain runs as one step unless an intermediate value is to be captured or a member has a transform that
+     * is not element-wise (it needs the whole buffer).
+     */
+    private boolean fusable(int head, int members, boolean[] want) {
+        for (int k = head; k <= head + members; k++) {
+            if (transforms[k] != null && !(transforms[k] instanceof OutputTransform.Elementwise)) {
+                return false;
+            }
+            if (k < head + members && want != null && want[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void capture(Plan p, int i, boolean[] want, Map<String, float[]> captured) {

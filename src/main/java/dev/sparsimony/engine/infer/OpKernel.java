@@ -1,7 +1,9 @@
 package dev.sparsimony.engine.infer;
 
 import dev.sparsimony.engine.model.ModelException;
+import dev.sparsimony.engine.model.Node;
 import dev.sparsimony.engine.model.Op;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -56,6 +58,43 @@ public interface OpKernel<O extends Op> {
      */
     interface ElementwiseStep extends Step {
         void apply(float[] buf, int from, int to);
+    }
+
+    /**
+     * A kernel that can also compute a chain of the nodes right after its own (e.g. Conv → BatchNorm → ReLU →
+     * MaxPool) in one step, without writing the intermediate values. {@link Plan} offers the longest chain in which
+     * every intermediate value has exactly one reader (the next member) and is no model output; the kernel takes
+     * the prefix it can compute (returning how many members it took) or none.
+     */
+    interface Fusing<O extends Op> extends OpKernel<O> {
+        /** A step for this node and {@code tail.get(0 .. k-1)}, or null when it fuses nothing here. */
+        FusedStep prepareFused(O op, Context ctx, List<Member> tail);
+    }
+
+    /** A node after the head of a fusion chain, with the buffers and the step the plan prepared for it. */
+    record Member(Node node, Context ctx, Step step) {
+    }
+
+    /**
+     * A prepared run of a fusion chain: the head node and the first {@link #members()} tail members. Output
+     * transforms of the members are applied where their node would have applied them.
+     */
+    interface FusedStep extends Step {
+        /** Tail members covered (at least one). */
+        int members();
+
+        /**
+         * Computes the last covered member's output; {@code transforms[k]} (null for none) is member k's output
+         * transform, k = 0 being the head. Each one sees {@code begin} once per part of the output, with a native
+         * array holding at least the values of that part (a superset: the step may compute values beyond the
+         * output's border in the same pass), before the part's runs are streamed through {@code apply}.
+         */
+        void run(OutputTransform.Elementwise[] transforms);
+
+        @Override
+        default void run() {
+            run(new OutputTransform.Elementwise[members() + 1]);
+        }
     }
 
     /**

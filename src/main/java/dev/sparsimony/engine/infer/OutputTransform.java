@@ -29,7 +29,45 @@ public interface OutputTransform {
         default void begin(INDArray output) {
         }
 
+        /**
+         * As {@link #begin(INDArray)} for a part of an output that a fused step holds on the heap: the values
+         * {@code parts[k][0, len)} of every k (read only). The default copies them into a native array for
+         * {@link #begin(INDArray)}; transforms whose begin is a cheap scan override it.
+         */
+        default void begin(float[][] parts, int len) {
+            float[] all = new float[parts.length * len];
+            for (int k = 0; k < parts.length; k++) {
+                System.arraycopy(parts[k], 0, all, k * len, len);
+            }
+            begin(org.nd4j.linalg.factory.Nd4j.createFromArray(all));
+        }
+
         void apply(float[] buf, int from, int to);
+
+        /**
+         * True when {@link #begin} uses nothing but the range of the values (a range check): a fused step may then call
+         * {@link #beginRange} with bounds of a part instead of the part's values.
+         */
+        default boolean rangeOnly() {
+            return false;
+        }
+
+        /**
+         * As {@link #begin} for a part whose values all lie in [min, max] (a bound is NaN when a value may be NaN);
+         * called only when {@link #rangeOnly} holds.
+         */
+        default void beginRange(float min, float max) {
+            throw new UnsupportedOperationException("beginRange needs a range-only transform");
+        }
+
+        /**
+         * True when {@link #apply} is non-decreasing (x &lt;= y implies f(x) &lt;= f(y)) on the values seen by the last
+         * {@link #begin}: then a fused producer may apply it after a max pooling instead of before (max and f
+         * commute), to a quarter of the values for 2x2 windows. False unless a transform knows better.
+         */
+        default boolean nonDecreasing() {
+            return false;
+        }
 
         @Override
         default void apply(INDArray output) {

@@ -30,12 +30,16 @@ final class Plan {
     private final Map<String, INDArray> values = new HashMap<>();
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Scratch scratch = new Scratch();
+    /** Fused step starting at node i (null when none) and, for every node it covers, the index of its head. */
+    private final OpKernel.FusedStep[] fused;
+    private final int[] fusedHead;
 
     Plan(Model model, Map<String, int[]> inputShapes, WeightStore weights) {
         List<Node> ns = model.nodes();
         nodes = ns.toArray(new Node[0]);
         steps = new OpKernel.Step[nodes.length];
         outputs = new INDArray[nodes.length];
+        OpKernel.Context[] contexts = new OpKernel.Context[nodes.length];
 
         Map<String, Integer> lastReader = new HashMap<>();
         for (int i = 0; i < nodes.length; i++) {
@@ -111,9 +115,61 @@ final class Plan {
             values.put(n.name(), out);
             outputs[i] = out;
             try {
-                steps[i] = kernel.prepare(op, new OpKernel.Context(n.name(), ins, out, weights.of(n.name()), scratch));
+                contexts[i] = new OpKernel.Context(n.name(), ins, out, weights.of(n.name()), scratch);
+                steps[i] = kernel.prepare(op, contexts[i]);
             } catch (ModelException e) {
                 throw new ModelException("layer '" + n.name() + "' (" + op.kind() + "): " + e.getMessage(), e);
+            }
+        }
+        fused = new OpKernel.FusedStep[nodes.length];
+        fusedHead = new int[nodes.length];
+        Arrays.fill(fusedHead, -1);
+        prepareFusion(model, contexts);
+    }
+
+    /**
+     * Offers every {@link OpKernel.Fusing} node the chain after it: node k + 1 reads only node k's value, which has
+     * no other reader and is no model output.
+     */
+    private void prepareFusion(Model model, OpKernel.Context[] contexts) {
+        Map<String, Integer> readers = new HashMap<>();
+        for (Node n : nodes) {
+            for (String in : n.inputs()) {
+                readers.merge(in, 1, Integer::sum);
+            }
+        }
+        Set<String> modelOutputs = new HashSet<>(model.outputs());
+        for (int i = 0; i < nodes.length; i++) {
+            if (!(Kernels.forOp(nodes[i].op()) instanceof OpKernel.Fusing<?>)) {
+                continue;
+            }
+            List<OpKernel.Member> tail = new ArrayList<>();
+            for (int j = i + 1; j < nodes.length; j++) {
+                String prev = nodes[j - 1].name();
+                if (!nodes[j].inputs().equals(List.of(prev)) || readers.getOrDefault(prev, 0) != 1
+                        || modelOutputs.contains(prev)) {
+                    break;
+                }
+                tail.add(new OpKernel.Member(nodes[j], contexts[j], steps[j]));
+            }
+            if (tail.isEmpty()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            OpKernel.Fusing<Op> k = (OpKernel.Fusing<Op>) Kernels.forOp(nodes[i].op());
+            OpKernel.FusedStep f;
+            try {
+                f = k.prepareFused(nodes[i].op(), contexts[i], List.copyOf(tail));
+            } catch (ModelException e) {
+                throw new ModelException("layer '" + nodes[i].name() + "' (" + nodes[i].op().kind() + "): "
+                        + e.getMessage(), e);
+            }
+            if (f != null) {
+                fused[i] = f;
+                for (int j = i; j <= i + f.members(); j++) {
+                    fusedHead[j] = i;
+                }
+                i += f.members();
             }
         }
     }
@@ -188,7 +244,15 @@ final class Plan {
         return (OpKernel.ElementwiseStep) steps[i];
     }
 
+    /** The fused step whose head is node i, or null. */
+    OpKernel.FusedStep fused(int i) {
+        return fused[i];
+    }
+
     void weightsChanged(int nodeIndex) {
         steps[nodeIndex].weightsChanged();
+        if (fusedHead[nodeIndex] >= 0) {
+            fused[fusedHead[nodeIndex]].weightsChanged();
+        }
     }
 }

@@ -61,6 +61,24 @@ public final class BuildSamples {
             new TrainConfig(8, 64, 1e-3, 0.9, 0.999, 1e-7, 0, 2004),
             List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
 
+    // hls4ml's SVHN tutorial trains with Adam 3e-3 for 30 epochs on 73k digits; on 20k generated ones 12 epochs of
+    // Adam 2e-3 converge. Batch norms train (batch statistics), as in Keras.
+    static final Recipe SVHN = new Recipe("svhn-cnn",
+            "hls4ml's SVHN CNN (Aarrestad et al. 2021) on generated 32x32 colour digits",
+            "house-number-like digits from `HouseDigitGenerator` (32x32x3 channels-last, RGB values k/255 in [0, 1]; "
+                    + "a random background colour with shading, a digit colour of different luminance, the labelled "
+                    + "glyph centred and parts of its neighbours at the edges, affine jitter, stroke width, blur and "
+                    + "noise; 10 balanced classes)",
+            20_000, 1_000, 3001, 3002, 3003,
+            new TrainConfig(12, 64, 2e-3, 0.9, 0.999, 1e-7, 0, 3004, true),
+            List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+
+    static final Recipe MOBILE = new Recipe("mobile-cnn",
+            "MobileNetV2-style CNN (three inverted residual blocks, ReLU6) on generated 32x32 colour digits",
+            SVHN.dataDescription(), 20_000, 1_000, 3001, 3002, 4003,
+            new TrainConfig(12, 64, 2e-3, 0.9, 0.999, 1e-7, 0, 4004, true),
+            List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+
     static final String COMMAND = "mvn -o -q compile exec:java -Dexec.mainClass=dev.sparsimony.engine.samples.BuildSamples"
             + " -Dexec.args=sample-models";
 
@@ -70,7 +88,8 @@ public final class BuildSamples {
     public static void main(String[] args) {
         Path out = Path.of(args.length > 0 ? args[0] : "sample-models");
         try {
-            List<Built> built = build(out, System.out::println);
+            List<Built> built = build(out, System.out::println,
+                    java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
             for (Built b : built) {
                 System.out.printf(Locale.ROOT, "%s: validation accuracy %.2f %%, trained in %.1f s, %d bytes%n",
                         b.name(), 100 * b.validationAccuracy(), b.trainSeconds(), b.bytes());
@@ -81,22 +100,39 @@ public final class BuildSamples {
         }
     }
 
-    /** Builds both samples into {@code out} and writes its README; {@code log} receives progress lines. */
-    public static List<Built> build(Path out, Consumer<String> log) {
+    static final List<Recipe> RECIPES = List.of(JET, DIGITS, SVHN, MOBILE);
+
+    /**
+     * Builds the samples named in {@code only} (all when empty) into {@code out} and writes its README;
+     * {@code log} receives progress lines.
+     */
+    public static List<Built> build(Path out, Consumer<String> log, String... only) {
         List<Built> built = new ArrayList<>();
-        built.add(buildOne(out, JET, log));
-        built.add(buildOne(out, DIGITS, log));
-        writeText(out.resolve("README.md"), topReadme(built));
+        for (Recipe r : RECIPES) {
+            if (only.length == 0 || List.of(only).contains(r.name())) {
+                built.add(buildOne(out, r, log));
+            }
+        }
+        writeText(out.resolve("README.md"), topReadme(out));
         return built;
     }
 
     private static Dataset data(Recipe r, String split, int n, long seed) {
-        return r == JET ? JetGenerator.generate(r.name() + "-" + split, n, seed)
-                : DigitGenerator.generate(r.name() + "-" + split, n, seed);
+        String name = r.name() + "-" + split;
+        return switch (r.name()) {
+            case "jet-mlp" -> JetGenerator.generate(name, n, seed);
+            case "digits-cnn" -> DigitGenerator.generate(name, n, seed);
+            default -> HouseDigitGenerator.generate(name, n, seed);
+        };
     }
 
     private static Model fresh(Recipe r, Map<String, String> md) {
-        return r == JET ? SampleModels.jetMlp(r.initSeed(), md) : SampleModels.digitsCnn(r.initSeed(), md);
+        return switch (r.name()) {
+            case "jet-mlp" -> SampleModels.jetMlp(r.initSeed(), md);
+            case "digits-cnn" -> SampleModels.digitsCnn(r.initSeed(), md);
+            case "svhn-cnn" -> SampleModels.svhnCnn(r.initSeed(), md);
+            default -> SampleModels.mobileCnn(r.initSeed(), md);
+        };
     }
 
     private static Built buildOne(Path out, Recipe r, Consumer<String> log) {
@@ -119,7 +155,12 @@ public final class BuildSamples {
             }
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Model model = res.model();
+        return finish(out, r, res.model(), res.last(), train, val, seconds, log);
+    }
+
+    /** Everything after training: accuracy, files, README (with the sample's extra sections) and space. */
+    static Built finish(Path out, Recipe r, Model model, EpochStats last, Dataset train, Dataset val, double seconds,
+                        Consumer<String> log) {
         int classes = r.classNames().size();
         Tensor outputs = Inference.predict(model, val.x());
         double acc = Accuracy.top1(outputs.data(), classes, val.labels());
@@ -134,7 +175,15 @@ public final class BuildSamples {
         ProjectFormat.write(model, dir);
         ProjectFormat.writeValidationData(dir, val.x(), val.labels());
         int[][] confusion = confusion(outputs.data(), classes, val.labels());
-        writeText(dir.resolve("README.md"), modelReadme(r, model, acc, res.last(), baseline, confusion));
+        String extra = switch (r.name()) {
+            case "svhn-cnn" -> SampleReports.hardware(model);
+            case "mobile-cnn" -> SampleReports.depthShrink(model, train, val, r.config(), log);
+            default -> "";
+        };
+        writeText(dir.resolve("README.md"), modelReadme(r, model, acc, last, baseline, confusion) + extra);
+        if (r == SVHN || r == MOBILE) {
+            writeText(dir.resolve("space.json"), SampleReports.space(r.name()));
+        }
         return new Built(r.name(), acc, baseline, model.parameterCount(), seconds, size(dir));
     }
 
@@ -177,18 +226,21 @@ public final class BuildSamples {
                     .append(" |\n");
         }
         sb.append("\n## How it was made\n\n");
-        sb.append("Regenerate (from the repository root; rewrites both samples identically):\n\n```\n")
-                .append(COMMAND).append("\n```\n\n");
+        sb.append("Regenerate (from the repository root; rewrites every sample identically, or only the ones named")
+                .append(" after the folder):\n\n```\n").append(COMMAND).append("\n```\n\n");
         sb.append("- Data: ").append(r.dataDescription()).append(".\n");
         sb.append("- Training set: ").append(r.trainSize()).append(" samples, data seed ").append(r.trainDataSeed())
                 .append("; validation set: ").append(r.validationSize()).append(" samples, data seed ")
                 .append(r.validationDataSeed()).append(".\n");
-        sb.append("- Initial weights: Glorot uniform kernels, zero biases, seed ").append(r.initSeed()).append(".\n");
+        sb.append("- Initial weights: Glorot uniform kernels, zero biases, seed ").append(r.initSeed())
+                .append(c.trainBatchNorm() ? "; batch norms start at gamma 1, beta 0, mean 0, variance 1" : "")
+                .append(".\n");
         sb.append("- Training (`dev.sparsimony.engine.train.Trainer`): softmax cross-entropy, Adam (learning rate ")
                 .append(c.learningRate()).append(", beta1 ").append(c.beta1()).append(", beta2 ").append(c.beta2())
                 .append(", epsilon ").append(c.epsilon()).append("), ").append(c.epochs()).append(" epochs, batch ")
                 .append(c.batchSize()).append(", L2 on kernels ").append(c.l2()).append(", shuffle seed ")
-                .append(c.seed()).append(".\n\n");
+                .append(c.seed()).append(c.trainBatchNorm() ? "; batch norms trained on batch statistics (moving "
+                        + "averages with momentum 0.99, Keras' rule)" : "").append(".\n\n");
         sb.append("## Results\n\n");
         sb.append("- Validation accuracy (top-1, engine inference `Inference.predict` + `Accuracy.top1`): **")
                 .append(pct(acc)).append("**\n");
@@ -218,25 +270,40 @@ public final class BuildSamples {
         return sb.toString();
     }
 
-    private static String topReadme(List<Built> built) {
+    /** The samples' table, from the READMEs in {@code out} (so building one sample keeps the others' rows). */
+    private static String topReadme(Path out) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Sample models\n\n");
-        sb.append("Two small models that Sparsimony made itself, with their validation data, so that every feature ")
+        sb.append("Small models that Sparsimony made itself, with their validation data, so that every feature ")
                 .append("can be tried without bringing a model. Each folder is a model in the project format ")
-                .append("(`model.json` + `.npy` tensors) with `validation.npz` beside it (picked up automatically) ")
-                .append("and a README telling how it was made.\n\n");
+                .append("(`model.json` + `.npy` tensors) with `validation.npz` beside it (picked up automatically), ")
+                .append("a README telling how it was made and an example search space (`space.json`).\n\n");
         sb.append("| model | what | weights | validation samples | validation accuracy |\n|---|---|---|---|---|\n");
-        for (Built b : built) {
-            Recipe r = b.name().equals(JET.name()) ? JET : DIGITS;
-            sb.append("| [").append(b.name()).append("](").append(b.name()).append("/README.md) | ")
-                    .append(r.title()).append(" | ").append(b.parameters()).append(" | ")
-                    .append(r.validationSize()).append(" | ").append(pct(b.validationAccuracy())).append(" |\n");
+        for (Recipe r : RECIPES) {
+            Path readme = out.resolve(r.name()).resolve("README.md");
+            if (!Files.isRegularFile(readme)) {
+                continue;
+            }
+            String text;
+            try {
+                text = Files.readString(readme, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ModelException("cannot read " + readme + ": " + e.getMessage(), e);
+            }
+            java.util.regex.Matcher acc = java.util.regex.Pattern.compile("\\*\\*(\\d+\\.\\d\\d %)\\*\\*").matcher(text);
+            java.util.regex.Matcher w = java.util.regex.Pattern.compile("layers, (\\d+) weights").matcher(text);
+            sb.append("| [").append(r.name()).append("](").append(r.name()).append("/README.md) | ")
+                    .append(r.title()).append(" | ").append(w.find() ? w.group(1) : "?").append(" | ")
+                    .append(r.validationSize()).append(" | ").append(acc.find() ? acc.group(1) : "?").append(" |\n");
         }
         sb.append("\nThe data are synthetic (no download): `dev.sparsimony.engine.samples.JetGenerator` imitates the ")
-                .append("hls4ml LHC jet-tagging features, `DigitGenerator` renders MNIST-like digits. Everything is ")
-                .append("seeded and the trainer is deterministic, so regenerating rewrites identical files:\n\n```\n")
+                .append("hls4ml LHC jet-tagging features, `DigitGenerator` renders MNIST-like digits and ")
+                .append("`HouseDigitGenerator` SVHN-like colour digits. Everything is seeded and the trainer is ")
+                .append("deterministic, so regenerating rewrites identical files (name samples after the folder to ")
+                .append("build only those):\n\n```\n")
                 .append(COMMAND).append("\n```\n\n")
-                .append("(run from the repository root; it takes a few minutes on 2 cores).\n");
+                .append("(run from the repository root; jet-mlp and digits-cnn take a few minutes on 2 cores, svhn-cnn")
+                .append(" and mobile-cnn about half an hour each).\n");
         return sb.toString();
     }
 

@@ -24,6 +24,19 @@ public final class DigitGenerator {
 
     /** {@code n} images [n, 28, 28, 1] and labels 0..9 from {@code seed}. */
     public static Dataset generate(String name, int n, long seed) {
+        return balanced(name, n, seed, new int[] {SIZE, SIZE, 1}, DigitGenerator::render);
+    }
+
+    /** Renders one sample of a class into a per-sample image array. */
+    interface Renderer {
+        void render(int label, SampleRandom r, float[] img);
+    }
+
+    /**
+     * {@code n} samples of the given per-sample shape, classes exactly balanced (sample i has class i mod 10 before
+     * a seeded shuffle), each rendered in turn from one random stream.
+     */
+    static Dataset balanced(String name, int n, long seed, int[] sampleShape, Renderer renderer) {
         if (n < 0) {
             throw new ModelException("number of digits must be 0 or more, got " + n);
         }
@@ -33,13 +46,20 @@ public final class DigitGenerator {
             labels[i] = i % CLASSES;
         }
         r.shuffle(labels);
-        float[] x = new float[n * SIZE * SIZE];
-        float[] img = new float[SIZE * SIZE];
-        for (int i = 0; i < n; i++) {
-            render(labels[i], r, img);
-            System.arraycopy(img, 0, x, i * SIZE * SIZE, SIZE * SIZE);
+        int per = 1;
+        for (int d : sampleShape) {
+            per *= d;
         }
-        return new Dataset(name, Tensor.of(x, n, SIZE, SIZE, 1), labels);
+        float[] x = new float[n * per];
+        float[] img = new float[per];
+        for (int i = 0; i < n; i++) {
+            renderer.render(labels[i], r, img);
+            System.arraycopy(img, 0, x, i * per, per);
+        }
+        int[] shape = new int[sampleShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return new Dataset(name, Tensor.of(x, shape), labels);
     }
 
     /** Strokes of a digit as polylines of (x, y) points in a unit box, y pointing down. */
@@ -182,7 +202,7 @@ public final class DigitGenerator {
         }
     }
 
-    private static double segmentDistance2(double px, double py, double x0, double y0, double x1, double y1) {
+    static double segmentDistance2(double px, double py, double x0, double y0, double x1, double y1) {
         double vx = x1 - x0;
         double vy = y1 - y0;
         double len2 = vx * vx + vy * vy;

@@ -8,15 +8,17 @@ import java.util.Set;
 /** Element-wise activation with its derivative. ReLU's derivative at 0 is taken as 0 (as TensorFlow does). */
 final class ActivationLayer extends Layer {
     static final Set<ActivationKind> SUPPORTED = EnumSet.of(ActivationKind.LINEAR, ActivationKind.RELU,
-            ActivationKind.LEAKY_RELU, ActivationKind.TANH, ActivationKind.SIGMOID);
+            ActivationKind.LEAKY_RELU, ActivationKind.TANH, ActivationKind.SIGMOID, ActivationKind.CLIP);
 
     private final ActivationKind kind;
     private final float alpha;
+    private final float beta;
 
     ActivationLayer(String node, Ops.Activation op, int size) {
         super(node, size, size);
         this.kind = op.activation();
         this.alpha = op.alpha();
+        this.beta = op.beta();
     }
 
     @Override
@@ -41,6 +43,12 @@ final class ActivationLayer extends Layer {
             case SIGMOID -> {
                 for (int i = 0; i < len; i++) {
                     y[i] = (float) (1.0 / (1.0 + StrictMath.exp(-x[i])));
+                }
+            }
+            // ReLU6 = Clip(0, 6); the IR's definition min(beta, max(alpha, x))
+            case CLIP -> {
+                for (int i = 0; i < len; i++) {
+                    y[i] = Math.min(beta, Math.max(alpha, x[i]));
                 }
             }
             default -> System.arraycopy(x, 0, y, 0, len);
@@ -72,6 +80,12 @@ final class ActivationLayer extends Layer {
             case SIGMOID -> {
                 for (int i = 0; i < len; i++) {
                     dx[i] = dy[i] * y[i] * (1f - y[i]);
+                }
+            }
+            // flat outside (alpha, beta), as TensorFlow's relu6 gradient
+            case CLIP -> {
+                for (int i = 0; i < len; i++) {
+                    dx[i] = x[i] > alpha && x[i] < beta ? dy[i] : 0f;
                 }
             }
             default -> System.arraycopy(dy, 0, dx, 0, len);

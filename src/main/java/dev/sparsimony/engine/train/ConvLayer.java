@@ -4,14 +4,17 @@ import dev.sparsimony.engine.model.Op;
 import dev.sparsimony.engine.model.Ops;
 
 /**
- * Direct (loop) 1-D/2-D convolution with an HWIO kernel [kh, kw, cIn, cOut] (1-D: [k, cIn, cOut]), any stride,
- * dilation and zero padding, one group. The innermost loop runs over output channels, which are contiguous in
- * the kernel and, for channels-last maps, in the output.
+ * Direct (loop) 1-D/2-D convolution with an HWIO kernel [kh, kw, cIn/groups, cOut] (1-D: [k, cIn/groups, cOut]),
+ * any stride, dilation, zero padding and groups (depthwise: one input channel per group). The innermost loop runs
+ * over the output channels of the input channel's group, which are contiguous in the kernel and, for channels-last
+ * maps, in the output.
  */
 final class ConvLayer extends KernelLayer {
     private final Geometry in;
     private final Geometry out;
     private final Window win;
+    private final int cg;
+    private final int coutG;
 
     ConvLayer(String node, Ops.Conv op, int[] inShape, int[] outShape, float[] mask) {
         super(node, Geometry.of(inShape, op.layout()).size(), Geometry.of(outShape, op.layout()).size(), op.kernel(),
@@ -19,6 +22,8 @@ final class ConvLayer extends KernelLayer {
         in = Geometry.of(inShape, op.layout());
         out = Geometry.of(outShape, op.layout());
         win = Window.of(op.kernelSize(), op.strides(), op.dilations(), op.padsBegin());
+        cg = op.inChannelsPerGroup();
+        coutG = op.outChannels() / op.groups();
     }
 
     @Override
@@ -49,19 +54,21 @@ final class ConvLayer extends KernelLayer {
                                 continue;
                             }
                             int xo = xb + ih * in.hs() + iw * in.ws();
-                            int ko = (i * kw + j) * cin * cout;
+                            int ko = (i * kw + j) * cg * cout;
                             for (int ci = 0; ci < cin; ci++) {
                                 float xv = x[xo + ci * in.cs()];
                                 if (xv == 0f) {
                                     continue;
                                 }
-                                int kk = ko + ci * cout;
+                                int c0 = ci / cg * coutG;
+                                int c1 = c0 + coutG;
+                                int kk = ko + ci % cg * cout;
                                 if (ycs == 1) {
-                                    for (int co = 0; co < cout; co++) {
+                                    for (int co = c0; co < c1; co++) {
                                         y[yo + co] += xv * k[kk + co];
                                     }
                                 } else {
-                                    for (int co = 0; co < cout; co++) {
+                                    for (int co = c0; co < c1; co++) {
                                         y[yo + co * ycs] += xv * k[kk + co];
                                     }
                                 }
@@ -116,19 +123,21 @@ final class ConvLayer extends KernelLayer {
                                 continue;
                             }
                             int xo = xb + ih * in.hs() + iw * in.ws();
-                            int ko = (i * kw + j) * cin * cout;
+                            int ko = (i * kw + j) * cg * cout;
                             for (int ci = 0; ci < cin; ci++) {
                                 int xi = xo + ci * in.cs();
                                 float xv = x[xi];
-                                int kk = ko + ci * cout;
+                                int c0 = ci / cg * coutG;
+                                int c1 = c0 + coutG;
+                                int kk = ko + ci % cg * cout;
                                 if (xv != 0f) {
-                                    for (int co = 0; co < cout; co++) {
+                                    for (int co = c0; co < c1; co++) {
                                         gk[kk + co] += xv * d[co];
                                     }
                                 }
                                 if (dx != null) {
                                     float s = 0f;
-                                    for (int co = 0; co < cout; co++) {
+                                    for (int co = c0; co < c1; co++) {
                                         s += k[kk + co] * d[co];
                                     }
                                     dx[xi] += s;

@@ -27,6 +27,10 @@ abstract class Layer {
      */
     abstract void backward(float[] x, float[] y, float[] dy, float[] dx, int n);
 
+    /** Switches between training (batch statistics) and inference behaviour; only batch norms differ. */
+    void training(boolean on) {
+    }
+
     List<Param> params() {
         return List.of();
     }

@@ -18,9 +18,11 @@ import dev.sparsimony.engine.model.ModelException;
  * @param epsilon      Adam denominator guard
  * @param l2           L2 factor on kernels, 0 for none
  * @param seed         seeds the per-epoch shuffling; the same seed, data and model give bit-identical weights
+ * @param trainBatchNorm batch norms learn from batch statistics (gamma, beta, moving mean and variance, as Keras
+ *                     trains them) instead of staying frozen (the default, right for fine-tuning a pruned model)
  */
 public record TrainConfig(int epochs, int batchSize, double learningRate, double beta1, double beta2,
-                          double epsilon, double l2, long seed) {
+                          double epsilon, double l2, long seed, boolean trainBatchNorm) {
     public TrainConfig {
         if (epochs < 0) {
             throw new ModelException("training epochs must be 0 or more, got " + epochs);
@@ -42,28 +44,38 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         }
     }
 
+    /** Frozen batch norms (the form before batch-norm training existed). */
+    public TrainConfig(int epochs, int batchSize, double learningRate, double beta1, double beta2, double epsilon,
+                       double l2, long seed) {
+        this(epochs, batchSize, learningRate, beta1, beta2, epsilon, l2, seed, false);
+    }
+
     /** Keras-like defaults: 10 epochs, batch 32, Adam(1e-3, 0.9, 0.999, 1e-7), no L2, seed 0. */
     public static TrainConfig defaults() {
-        return new TrainConfig(10, 32, 1e-3, 0.9, 0.999, 1e-7, 0, 0);
+        return new TrainConfig(10, 32, 1e-3, 0.9, 0.999, 1e-7, 0, 0, false);
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, learningRate, beta1, beta2, epsilon, l2, seed);
+        return new TrainConfig(e, batchSize, learningRate, beta1, beta2, epsilon, l2, seed, trainBatchNorm);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, b, learningRate, beta1, beta2, epsilon, l2, seed);
+        return new TrainConfig(epochs, b, learningRate, beta1, beta2, epsilon, l2, seed, trainBatchNorm);
     }
 
     public TrainConfig withLearningRate(double lr) {
-        return new TrainConfig(epochs, batchSize, lr, beta1, beta2, epsilon, l2, seed);
+        return new TrainConfig(epochs, batchSize, lr, beta1, beta2, epsilon, l2, seed, trainBatchNorm);
     }
 
     public TrainConfig withL2(double factor) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, epsilon, factor, seed);
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, epsilon, factor, seed, trainBatchNorm);
+    }
+
+    public TrainConfig withTrainBatchNorm(boolean on) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, epsilon, l2, seed, on);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, epsilon, l2, s);
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, epsilon, l2, s, trainBatchNorm);
     }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic mini-batch training of sequential IR models (Dense, Conv, Pool, global pooling, frozen BatchNorm,
- * Flatten, activations, final Softmax) on softmax cross-entropy with Adam, in plain single-threaded Java loops: the same model, data,
+ * Deterministic mini-batch training of IR models (Dense, Conv including grouped and depthwise, Pool, global
+ * pooling, BatchNorm frozen or trained, Flatten, activations, residual Adds, final Softmax) on softmax cross-entropy with Adam, in plain single-threaded Java loops: the same model, data,
  * masks and {@link TrainConfig} give bit-identical weights on every run and machine (Java 17 floating point is
  * strict and the transcendental functions come from {@link StrictMath}).
  *
@@ -37,7 +37,7 @@ public final class Trainer {
     public static TrainResult train(Model init, Dataset train, Dataset validation, TrainConfig cfg,
                                     Map<String, float[]> masks, ProgressListener listener) {
         ProgressListener p = listener == null ? ProgressListener.NONE : listener;
-        Network net = Network.compile(init, masks);
+        Network net = Network.compile(init, masks, cfg.trainBatchNorm());
         check(net, train, "training");
         if (validation != null) {
             check(net, validation, "validation");

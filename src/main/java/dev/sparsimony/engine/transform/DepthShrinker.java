@@ -11,11 +11,21 @@ import java.util.List;
 
 /**
  * Depth shrinking (Fu et al., "DepthShrinker: A New Compression Paradigm Towards Boosting Real-Hardware Efficiency
- * of Compact Neural Networks", ICML 2022): the activation between two consecutive Dense layers is removed and the
- * now linear pair is merged into one Dense: x W1 + b1 then (.) W2 + b2 equals x (W1 W2) + (b1 W2 + b2).
- * The merged layer keeps the second layer's name (so later nodes and outputs still resolve) and reads the first
- * layer's input. A pair qualifies when the first Dense feeds only an element-wise Activation (or Identity) that
- * feeds only the second Dense, or feeds the second Dense directly, and no intermediate value is a model output.
+ * of Compact Neural Networks", ICML 2022): the activations inside a block are removed and the now linear block is
+ * merged into one layer. Two kinds of block, each named by its first layer:
+ * <ul>
+ *   <li>Dense → activation → Dense: x W1 + b1 then (.) W2 + b2 equals x (W1 W2) + (b1 W2 + b2). A pair qualifies
+ *       when the first Dense feeds only an element-wise Activation (or Identity) that feeds only the second Dense, or
+ *       feeds the second Dense directly, and no intermediate value is a model output.</li>
+ *   <li>the inverted residual block of MobileNetV2 (Sandler et al. 2018), the paper's target: 1x1 conv (expand) →
+ *       [BatchNorm] → [activation] → depthwise kxk conv → [BatchNorm] → [activation] → 1x1 conv (project) →
+ *       [BatchNorm] → [Add of the block input]. Without its activations the block is linear, and it becomes one dense
+ *       kxk conv with the depthwise conv's strides, dilations and padding: W[ki][kj][ci][co] = Σ_m W1[ci][m] ·
+ *       Wd[ki][kj][m] · W3[m][co] (batch norms folded), the skip connection added as an identity kernel at the tap
+ *       that reads the output pixel's own input (stride 1). See {@link #activationFree} for the exact equivalence.</li>
+ * </ul>
+ * The merged layer keeps the name of the block's last node (so later nodes and outputs still resolve) and reads the
+ * block's input.
  */
 public final class DepthShrinker {
     private DepthShrinker() {
@@ -69,12 +79,52 @@ public final class DepthShrinker {
         return out;
     }
 
-    /** Merges the pair starting at Dense layer {@code firstDense}. */
-    public static Model merge(Model model, String firstDense) {
+    /**
+     * Merges the block starting at {@code first}: a Dense layer (Dense → activation → Dense) or the 1x1 expand conv
+     * of an inverted residual block.
+     */
+    public static Model merge(Model model, String first) {
+        if (!model.hasNode(first)) {
+            throw new ModelException("depth shrinking: the model has no layer named '" + first + "'");
+        }
+        if (model.node(first).op() instanceof Ops.Conv) {
+            return ConvBlocks.merge(model, ConvBlocks.block(model, first));
+        }
+        return mergePair(model, first);
+    }
+
+    /**
+     * The block starting at {@code expand} with its activations removed and the depthwise conv's padding moved to
+     * the expand conv (which then pads the block input with zeros), as DepthShrinker fine-tunes and merges it: this
+     * model and {@link #merge} compute the same function (up to float rounding). Moving the padding changes nothing
+     * where the expand conv and its batch norm have no bias; otherwise only the border outputs, where the original
+     * block sees zeros after the expand conv and the merged conv its bias.
+     */
+    public static Model activationFree(Model model, String expand) {
+        return ConvBlocks.activationFree(model, ConvBlocks.block(model, expand));
+    }
+
+    /** Every mergeable inverted residual block, in graph order. */
+    public static List<ConvBlocks.Block> blocks(Model model) {
+        return ConvBlocks.blocks(model);
+    }
+
+    /**
+     * The names {@link #merge} accepts, in graph order: the first Dense of every pair and the expand conv of every
+     * inverted residual block (a design point's {@code depthShrink} entries).
+     */
+    public static List<String> candidates(Model model) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        pairs(model).forEach(p -> names.add(p.first()));
+        blocks(model).forEach(b -> names.add(b.expand()));
+        return model.nodes().stream().map(Node::name).filter(names::contains).toList();
+    }
+
+    private static Model mergePair(Model model, String firstDense) {
         Node first = model.node(firstDense);
         if (!(first.op() instanceof Ops.Dense)) {
             throw new ModelException("depth shrinking: layer '" + firstDense + "' is a " + first.op().kind()
-                    + ", not a Dense layer");
+                    + ", not a Dense layer or the 1x1 conv that starts an inverted residual block");
         }
         Pair p = pairAfter(model, first);
         if (p == null) {
@@ -95,7 +145,7 @@ public final class DepthShrinker {
         return model.withGraph(nodes, model.outputs());
     }
 
-    /** Merges several pairs, named by their first Dense layers, in the given order. */
+    /** Merges several blocks, named by their first layers, in the given order. */
     public static Model merge(Model model, List<String> firstDenses) {
         Model m = model;
         for (String f : firstDenses) {

@@ -24,7 +24,7 @@ class CommittedSamplesTest {
     private static final Pattern ACCURACY = Pattern.compile("\\*\\*(\\d+\\.\\d\\d) %\\*\\*");
 
     @ParameterizedTest
-    @CsvSource({"jet-mlp, 10000, 5", "digits-cnn, 1000, 10"})
+    @CsvSource({"jet-mlp, 10000, 5", "digits-cnn, 1000, 10", "svhn-cnn, 1000, 10", "mobile-cnn, 1000, 10"})
     void sampleLoadsAndScoresAsDocumented(String name, int samples, int classes) throws IOException {
         Path dir = Path.of("sample-models", name);
         Assumptions.assumeTrue(Files.isDirectory(dir), "sample-models/" + name + " is absent (run from the repo root)");

@@ -1,6 +1,7 @@
 package dev.sparsimony.engine.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,5 +117,58 @@ class GeneratorsTest {
         assertArrayEquals(new int[] {1, 10}, cnn.inferShapes(1).get("softmax"));
         assertArrayEquals(new int[] {1, 400}, cnn.inferShapes(1).get("flatten"));
         assertEquals(14410, cnn.parameterCount());
+    }
+
+    @Test
+    void houseDigitsAreDeterministicBalancedColourAndInRange() {
+        Dataset a = HouseDigitGenerator.generate("a", 100, 5);
+        assertArrayEquals(new int[] {100, 32, 32, 3}, a.x().shape());
+        assertArrayEquals(a.x().data(), HouseDigitGenerator.generate("b", 100, 5).x().data());
+        assertFalse(Arrays.equals(a.x().data(), HouseDigitGenerator.generate("c", 100, 6).x().data()));
+        for (int k : counts(a.labels(), 10)) {
+            assertEquals(10, k);
+        }
+        int coloured = 0;
+        for (int i = 0; i < 100; i++) {
+            double spread = 0;
+            for (int p = 0; p < 1024; p++) {
+                int o = (i * 1024 + p) * 3;
+                for (int c = 0; c < 3; c++) {
+                    float v = a.x().data()[o + c];
+                    assertTrue(v >= 0f && v <= 1f);
+                    assertEquals(Math.rint(v * 255), v * 255, 1e-3, "values are multiples of 1/255");
+                }
+                spread = Math.max(spread, Math.abs(a.x().data()[o] - a.x().data()[o + 2]));
+            }
+            coloured += spread > 0.2 ? 1 : 0;
+        }
+        assertTrue(coloured > 80, "most samples are in colour: " + coloured);
+    }
+
+    @Test
+    void cnnSampleArchitecturesMatchTheirDescription() {
+        Model svhn = SampleModels.svhnCnn(1, java.util.Map.of());
+        assertArrayEquals(new int[] {-1, 32, 32, 3}, svhn.inputs().get(0).shape());
+        assertArrayEquals(new int[] {1, 2, 2, 24}, svhn.inferShapes(1).get("pool_2"));
+        assertArrayEquals(new int[] {1, 96}, svhn.inferShapes(1).get("flatten"));
+        // hls4ml's SVHN model: conv kernels 432 + 2,304 + 3,456, dense 4,032 + 2,688 + 650, batch norms 4 x 162
+        assertEquals(432 + 2304 + 3456 + 4032 + 2688 + 650 + 4 * (16 + 16 + 24 + 42 + 64), svhn.parameterCount());
+        assertEquals(30 * 30 * 27 * 16 + 13 * 13 * 144 * 16 + 4 * 4 * 144 * 24 + 96 * 42 + 42 * 64 + 64 * 10,
+                SampleReports.macs(svhn));
+        Model mobile = SampleModels.mobileCnn(1, java.util.Map.of());
+        assertArrayEquals(new int[] {1, 8, 8, 24}, mobile.inferShapes(1).get("b3_add"));
+        assertEquals(java.util.List.of("b1_expand", "b2_expand", "b3_expand"),
+                dev.sparsimony.engine.transform.DepthShrinker.candidates(mobile));
+        assertTrue(mobile.hasNode("b1_add") && !mobile.hasNode("b2_add"), "skip only where stride 1, same width");
+    }
+
+    @Test
+    void cnnSampleSpacesAreValidSearchSpaces() {
+        for (String name : new String[] {"svhn-cnn", "mobile-cnn"}) {
+            var root = assertDoesNotThrow(() -> new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(SampleReports.space(name)));
+            var space = dev.sparsimony.engine.explore.SearchSpace.read(root, name);
+            assertTrue(space.axes().size() >= 3, name);
+        }
     }
 }

@@ -51,6 +51,29 @@ class TrainerInteropTest {
         assertSameOutputs(cnn, DigitGenerator.generate("d", 16, 1).x());
     }
 
+    /** The CNN samples' graphs (residual Adds, depthwise and strided convs, batch norms) with random statistics. */
+    @Test
+    void forwardPassMatchesInferenceOnTheCnnSampleArchitectures() {
+        for (Model fresh : new Model[] {dev.sparsimony.engine.samples.SampleModels.mobileCnn(3, Map.of()),
+                dev.sparsimony.engine.samples.SampleModels.svhnCnn(4, Map.of())}) {
+            Model m = fresh;
+            long seed = 90;
+            for (Node n : fresh.nodes()) {
+                if (n.op() instanceof Ops.BatchNorm bn) {
+                    int c = bn.channels();
+                    float[] var = random(c, seed++, 0.5);
+                    for (int i = 0; i < c; i++) {
+                        var[i] = 0.5f + Math.abs(var[i]);
+                    }
+                    m = m.withNodes(Map.of(n.name(), n.withOp(new Ops.BatchNorm(Tensor.of(random(c, seed++, 1.0), c),
+                            Tensor.of(random(c, seed++, 0.5), c), Tensor.of(random(c, seed++, 0.5), c),
+                            Tensor.of(var, c), bn.epsilon(), bn.layout()))));
+                }
+            }
+            assertSameOutputs(m, dev.sparsimony.engine.samples.HouseDigitGenerator.generate("h", 8, 1).x());
+        }
+    }
+
     @Test
     void forwardPassMatchesInferenceChannelsFirstStridedConvAndAvgPool() {
         Ops.Conv conv = new Ops.Conv(Tensor.of(random(3 * 3 * 2 * 4, 1, 0.5), 3, 3, 2, 4),

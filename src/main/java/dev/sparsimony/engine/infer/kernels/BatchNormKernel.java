@@ -3,13 +3,13 @@ package dev.sparsimony.engine.infer.kernels;
 import dev.sparsimony.engine.infer.OpKernel;
 import dev.sparsimony.engine.model.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inference batch norm folded to y = x * scale + shift per channel, with scale = gamma / sqrt(var + eps) and
- * shift = beta - mean * scale (recomputed when a parameter is overwritten).
+ * shift = beta - mean * scale (recomputed when a parameter is overwritten). One Java pass over a heap copy: the
+ * channel of element i is (i / inner) % channels, inner being the size of the axes after the channel axis, so the
+ * loop runs over runs of {@code inner} elements that share a channel (a row of channels when inner is 1). After a
+ * convolution the conv kernel folds it instead ({@link ConvChain}).
  */
 public final class BatchNormKernel implements OpKernel<Ops.BatchNorm> {
     @Override
@@ -28,13 +28,21 @@ public final class BatchNormKernel implements OpKernel<Ops.BatchNorm> {
         INDArray out = ctx.output();
         int axis = op.channelAxis(in.rank());
         int c = op.channels();
-        INDArray scale = NdUtil.zeros(c);
-        INDArray shift = NdUtil.zeros(c);
+        long[] shape = in.shape();
+        int inner = 1;
+        for (int a = axis + 1; a < shape.length; a++) {
+            inner *= (int) shape[a];
+        }
+        int len = Math.toIntExact(in.length());
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        float[] buf = new float[len];
         INDArray gamma = ctx.requireWeight("gamma");
         INDArray beta = ctx.requireWeight("beta");
         INDArray mean = ctx.requireWeight("mean");
         INDArray var = ctx.requireWeight("variance");
         float eps = op.epsilon();
+        int runs = inner;
         return new Step() {
             {
                 weightsChanged();
@@ -42,11 +50,26 @@ public final class BatchNormKernel implements OpKernel<Ops.BatchNorm> {
 
             @Override
             public void run() {
-                if (in.length() == 0) {
+                if (len == 0) {
                     return;
                 }
-                Nd4j.exec(new BroadcastMulOp(in, scale, out, axis));
-                Nd4j.exec(new BroadcastAddOp(out, shift, out, axis));
+                NdUtil.copyOut(in, buf, 0);
+                if (runs == 1) {
+                    for (int r = 0; r < len; r += c) {
+                        for (int k = 0; k < c; k++) {
+                            buf[r + k] = buf[r + k] * scale[k] + shift[k];
+                        }
+                    }
+                } else {
+                    for (int r = 0, k = 0; r < len; r += runs, k = k + 1 == c ? 0 : k + 1) {
+                        float sc = scale[k];
+                        float sh = shift[k];
+                        for (int j = r; j < r + runs; j++) {
+                            buf[j] = buf[j] * sc + sh;
+                        }
+                    }
+                }
+                NdUtil.copyIn(buf, 0, len, out);
             }
 
             @Override
@@ -55,14 +78,10 @@ public final class BatchNormKernel implements OpKernel<Ops.BatchNorm> {
                 float[] b = NdUtil.toFloats(beta);
                 float[] m = NdUtil.toFloats(mean);
                 float[] v = NdUtil.toFloats(var);
-                float[] sc = new float[c];
-                float[] sh = new float[c];
                 for (int i = 0; i < c; i++) {
-                    sc[i] = (float) (g[i] / Math.sqrt((double) v[i] + eps));
-                    sh[i] = b[i] - m[i] * sc[i];
+                    scale[i] = (float) (g[i] / Math.sqrt((double) v[i] + eps));
+                    shift[i] = b[i] - m[i] * scale[i];
                 }
-                NdUtil.copyIn(sc, 0, c, scale);
-                NdUtil.copyIn(sh, 0, c, shift);
             }
         };
     }

@@ -23,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       NCHW slice of one sample and group (the kernel is reordered once, and again after setWeight).</li>
  * </ul>
  */
-public final class ConvKernel implements OpKernel<Ops.Conv> {
+public final class ConvKernel implements OpKernel.Fusing<Ops.Conv> {
     /** Column-block size in floats (256 KB): big enough for efficient sgemm, small enough to stay in L2. */
     private static final long BLOCK_FLOATS = 1L << 16;
     /** Runs shorter than this are copied by a loop rather than System.arraycopy. */
@@ -35,11 +35,19 @@ public final class ConvKernel implements OpKernel<Ops.Conv> {
     }
 
     @Override
+    public FusedStep prepareFused(Ops.Conv op, Context ctx, java.util.List<Member> tail) {
+        return ConvChain.of(op, ctx, tail);
+    }
+
+    @Override
     public Step prepare(Ops.Conv op, Context ctx) {
         INDArray in = ctx.input(0);
         INDArray out = ctx.output();
         if (in.length() == 0 || out.length() == 0) {
             return () -> { };
+        }
+        if (op.groups() > 1) {
+            return ConvChain.plain(op, ctx);
         }
         return new ConvStep(op, ctx);
     }
