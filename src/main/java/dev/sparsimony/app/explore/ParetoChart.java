@@ -296,6 +296,9 @@ public final class ParetoChart extends StackPane {
                 changed |= next != xMax;
                 xMax = next;
             }
+            // the capacity label beside its line, on the side with room, so the dashed line never crosses the text
+            capacity.setLabelHorizontalAnchor(!Double.isNaN(cap) && cap > 0.5 * xMax ? javafx.geometry.HPos.RIGHT
+                    : javafx.geometry.HPos.LEFT);
         }
         if (!Double.isNaN(by0) && (Double.isNaN(yMin) || by0 < yMin || by1 > yMax)) {
             boolean pct = yMetric.equals("accuracy");
