@@ -71,6 +71,19 @@ class ExploreWindowTest {
         assertEquals(12, onFx(dsp::points).intValue());
         assertTrue(onFx(dsp::drawnPoints) > 0);
         assertNotNull(onFx(() -> ex.referenceProperty().get()), "the unpruned design is the reference marker");
+        // a capacity far beyond the data (jet-mlp's LUTs against the xcvu9p's 1,182,240) stays out of the axis and
+        // is said in the title instead; one inside the axis is the dashed line only
+        ParetoChart lut = onFx(() -> window.exploreView().charts().get(2));
+        assertEquals("lut", lut.xMetric());
+        waitUntil(() -> lut.chart().getTitle().equals("accuracy vs. LUT   (xcvu9p: 1,182,240, off scale)"));
+        assertTrue(onFx(() -> ((DefaultNumericAxis) lut.chart().getXAxis()).getMax()) < 1_182_240);
+        for (ParetoChart c : onFx(() -> window.exploreView().charts())) {
+            double max = onFx(() -> ((DefaultNumericAxis) c.chart().getXAxis()).getMax());
+            String title = onFx(() -> c.chart().getTitle());
+            if (max >= 1_182_240 || c.xMetric().equals("latency")) {
+                assertTrue(!title.contains("off scale"), c.xMetric() + ": " + title);
+            }
+        }
 
         // click the point of the highest accuracy on the accuracy-DSP plot
         PointResult target = onFx(() -> ex.results().stream().filter(PointResult::ok)

@@ -55,6 +55,8 @@ public final class ParetoChart extends StackPane {
     private double yMin = Double.NaN;
     private double yMax = Double.NaN;
     private double capacityValue = Double.NaN;
+    private String capacityText = "";
+    private final String baseTitle;
     private BitSet cellsFeasible = new BitSet();
     private BitSet cellsInfeasible = new BitSet();
     private final Tooltip tip = new Tooltip();
@@ -92,7 +94,8 @@ public final class ParetoChart extends StackPane {
         chart = new XYChart(xAxis, yAxis);
         chart.setAnimated(false);
         chart.setLegendVisible(false);
-        chart.setTitle(label(yMetric) + " vs. " + label(xMetric));
+        baseTitle = label(yMetric) + " vs. " + label(xMetric);
+        chart.setTitle(baseTitle);
         chart.getStyleClass().add("pareto-chart");
         ErrorDataSetRenderer dots = markers();
         feasible.setStyle("-fx-marker-color: #2563eb; -fx-marker-size: 1.8;");
@@ -161,6 +164,7 @@ public final class ParetoChart extends StackPane {
     /** The device's capacity on the x axis (NaN: none, e.g. latency). */
     public void setCapacity(double value, String text) {
         capacityValue = value;
+        capacityText = text;
         capacity.setText(text);
         chart.getPlugins().remove(capacity);
         if (!Double.isNaN(value)) {
@@ -299,6 +303,12 @@ public final class ParetoChart extends StackPane {
             // the capacity label beside its line, on the side with room, so the dashed line never crosses the text
             capacity.setLabelHorizontalAnchor(!Double.isNaN(cap) && cap > 0.5 * xMax ? javafx.geometry.HPos.RIGHT
                     : javafx.geometry.HPos.LEFT);
+            // far beyond the data the line is left out of view (the data stay readable); the title still says it
+            String title = !Double.isNaN(cap) && cap > xMax ? baseTitle + "   (" + capacityText + ", off scale)"
+                    : baseTitle;
+            if (!title.equals(chart.getTitle())) {
+                chart.setTitle(title);
+            }
         }
         if (!Double.isNaN(by0) && (Double.isNaN(yMin) || by0 < yMin || by1 > yMax)) {
             boolean pct = yMetric.equals("accuracy");
