@@ -67,7 +67,11 @@ public final class FpgaModel {
         FpgaParams p = cfg.params();
         Ctx ctx = new Ctx(device, p, cfg.hls4mlVersion(), cfg.io(), period, usable, p.calibration());
         Map<String, int[]> shapes = model.inferShapes(1);
-        Map<String, FixedPoint> inputPrecision = inputPrecisions(model, cfg);
+        Map<String, String> fusedInto = BatchNormFusion.fused(model, cfg.hls4mlVersion(), cfg.unspecifiedResults());
+        Map<String, Op> folded = new HashMap<>();
+        fusedInto.forEach((bn, into) -> folded.put(into, BatchNormFusion.fold(model.node(into).op(),
+                (Ops.BatchNorm) model.node(bn).op())));
+        Map<String, FixedPoint> inputPrecision = inputPrecisions(model, cfg, fusedInto.keySet());
         List<LayerEstimate> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (usable < p.adderDelayNs()) {
@@ -80,9 +84,20 @@ public final class FpgaModel {
         Map<String, Layout> layoutOf = new HashMap<>();
         Set<String> consumed = new HashSet<>();
         model.nodes().forEach(nd -> consumed.addAll(nd.inputs()));
-        for (Node node : model.nodes()) {
-            Layout layout = layoutOf(node, layoutOf);
-            layoutOf.put(node.name(), layout);
+        for (Node original : model.nodes()) {
+            Layout layout = layoutOf(original, layoutOf);
+            layoutOf.put(original.name(), layout);
+            Node node = folded.containsKey(original.name()) ? original.withOp(folded.get(original.name())) : original;
+            if (fusedInto.containsKey(node.name())) {
+                // hls4ml removed it: no logic, no registers, no FIFO of its own
+                int[] outShape = shapes.get(node.name());
+                rows.add(new LayerEstimate(node.name(), node.op().kind(),
+                        Arrays.toString(Arrays.copyOfRange(outShape, 1, outShape.length)),
+                        cfg.layer(node.name()).reuseFactor(), "", 0, 0, 0, 0, 0, 1, 0,
+                        "folded into " + fusedInto.get(node.name()) + " (hls4ml fuse_batch_normalization)", 0, 0,
+                        new CostTerms(), 1));
+                continue;
+            }
             LayerHwConfig lc = resolveReuse(node, shapes, cfg, notes);
             FixedPoint in = inputPrecision.get(node.name());
             int[] inShape = node.inputs().isEmpty() ? shapes.get(node.name()) : shapes.get(node.inputs().get(0));
@@ -314,6 +329,12 @@ public final class FpgaModel {
      * type, or the result type of the producing layer (layers that pass data through keep their input's type).
      */
     public static Map<String, FixedPoint> inputPrecisions(Model model, HardwareConfig cfg) {
+        return inputPrecisions(model, cfg, BatchNormFusion.fused(model, cfg.hls4mlVersion(),
+                cfg.unspecifiedResults()).keySet());
+    }
+
+    /** As above, where the BatchNorms in {@code folded} pass on their input's type (hls4ml removed them). */
+    static Map<String, FixedPoint> inputPrecisions(Model model, HardwareConfig cfg, Set<String> folded) {
         Map<String, FixedPoint> precisionOf = new HashMap<>();
         model.inputs().forEach(v -> precisionOf.put(v.name(), cfg.input()));
         Map<String, FixedPoint> in = new HashMap<>();
@@ -322,8 +343,8 @@ public final class FpgaModel {
             FixedPoint p = node.inputs().isEmpty() ? lc.result() : precisionOf.getOrDefault(node.inputs().get(0),
                     cfg.input());
             in.put(node.name(), p);
-            precisionOf.put(node.name(), passesPrecision(node.op()) && !cfg.layers().containsKey(node.name()) ? p
-                    : lc.result());
+            precisionOf.put(node.name(), folded.contains(node.name())
+                    || passesPrecision(node.op()) && !cfg.layers().containsKey(node.name()) ? p : lc.result());
         }
         return in;
     }

@@ -3,6 +3,8 @@ package dev.sparsimony.engine.hardware;
 import dev.sparsimony.engine.model.ModelException;
 import dev.sparsimony.engine.quantize.FixedPoint;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything an estimate depends on besides the model and the device: default and per-layer settings, the input
@@ -19,10 +21,13 @@ import java.util.Map;
  * @param hls4mlVersion the hls4ml release whose templates are modelled (null: the latest)
  * @param clockUncertaintyNs the HLS clock uncertainty subtracted from the period when cutting logic into cycles; a
  *                    negative value means hls4ml's Vivado default, 12.5 % of the period (vivado_backend.py)
+ * @param unspecifiedResults Dense/Conv layers whose result type the hls4ml configuration left {@code 'auto'}
+ *                    (inferred, in {@code layers}); hls4ml v1 folds a BatchNorm only into such a layer
+ *                    ({@link BatchNormFusion})
  */
 public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> layers, FixedPoint input, IoType io,
                              double clockMhz, FpgaParams params, boolean strictReuse, Hls4mlVersion hls4mlVersion,
-                             double clockUncertaintyNs) {
+                             double clockUncertaintyNs, Set<String> unspecifiedResults) {
     /** hls4ml's default clock uncertainty for the Vivado backend (create_initial_config). */
     public static final double DEFAULT_UNCERTAINTY = 0.125;
 
@@ -39,6 +44,13 @@ public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> 
         if (Double.isNaN(clockUncertaintyNs)) {
             clockUncertaintyNs = -1;
         }
+        unspecifiedResults = unspecifiedResults == null ? Set.of() : Set.copyOf(unspecifiedResults);
+    }
+
+    public HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> layers, FixedPoint input, IoType io,
+                          double clockMhz, FpgaParams params, boolean strictReuse, Hls4mlVersion hls4mlVersion,
+                          double clockUncertaintyNs) {
+        this(defaults, layers, input, io, clockMhz, params, strictReuse, hls4mlVersion, clockUncertaintyNs, Set.of());
     }
 
     public HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> layers, FixedPoint input, IoType io,
@@ -72,41 +84,48 @@ public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> 
 
     public HardwareConfig withLayers(Map<String, LayerHwConfig> overrides) {
         return new HardwareConfig(defaults, overrides, input, io, clockMhz, params, strictReuse, hls4mlVersion,
-                clockUncertaintyNs);
+                clockUncertaintyNs, keptUnspecified(overrides));
+    }
+
+    /** The 'auto' results of layers whose settings {@code overrides} leaves as they were. */
+    private Set<String> keptUnspecified(Map<String, LayerHwConfig> overrides) {
+        return unspecifiedResults.stream().filter(n -> overrides != null && overrides.get(n) != null
+                && overrides.get(n).equals(layers.get(n))).collect(Collectors.toSet());
     }
 
     public HardwareConfig withParams(FpgaParams p) {
         return new HardwareConfig(defaults, layers, input, io, clockMhz, p, strictReuse, hls4mlVersion,
-                clockUncertaintyNs);
+                clockUncertaintyNs, unspecifiedResults);
     }
 
     public HardwareConfig withStrictReuse(boolean strict) {
         return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strict, hls4mlVersion,
-                clockUncertaintyNs);
+                clockUncertaintyNs, unspecifiedResults);
     }
 
     public HardwareConfig withVersion(Hls4mlVersion v) {
-        return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strictReuse, v, clockUncertaintyNs);
+        return new HardwareConfig(defaults, layers, input, io, clockMhz, params, strictReuse, v, clockUncertaintyNs,
+                unspecifiedResults);
     }
 
     public HardwareConfig withInput(FixedPoint in) {
         return new HardwareConfig(defaults, layers, in, io, clockMhz, params, strictReuse, hls4mlVersion,
-                clockUncertaintyNs);
+                clockUncertaintyNs, unspecifiedResults);
     }
 
     public HardwareConfig withDefaults(LayerHwConfig d) {
         return new HardwareConfig(d, layers, input, io, clockMhz, params, strictReuse, hls4mlVersion,
-                clockUncertaintyNs);
+                clockUncertaintyNs, unspecifiedResults);
     }
 
     public HardwareConfig withClock(double mhz, double uncertaintyNs) {
         return new HardwareConfig(defaults, layers, input, io, mhz, params, strictReuse, hls4mlVersion,
-                uncertaintyNs);
+                uncertaintyNs, unspecifiedResults);
     }
 
     public HardwareConfig withIo(IoType t) {
         return new HardwareConfig(defaults, layers, input, t, clockMhz, params, strictReuse, hls4mlVersion,
-                clockUncertaintyNs);
+                clockUncertaintyNs, unspecifiedResults);
     }
 
     /**
@@ -135,6 +154,6 @@ public record HardwareConfig(LayerHwConfig defaults, Map<String, LayerHwConfig> 
             d = d.withStrategy(strategy);
         }
         return new HardwareConfig(d, layers, in, ioType == null ? io : ioType, clock == null ? clockMhz : clock,
-                params, strict || strictReuse, hls4mlVersion, clockUncertaintyNs);
+                params, strict || strictReuse, hls4mlVersion, clockUncertaintyNs, unspecifiedResults);
     }
 }

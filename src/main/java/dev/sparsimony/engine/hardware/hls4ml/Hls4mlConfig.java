@@ -3,6 +3,7 @@ package dev.sparsimony.engine.hardware.hls4ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sparsimony.engine.hardware.BatchNormFusion;
 import dev.sparsimony.engine.hardware.Device;
 import dev.sparsimony.engine.hardware.DeviceCatalogue;
 import dev.sparsimony.engine.hardware.FpgaParams;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -729,6 +731,15 @@ public final class Hls4mlConfig {
                     hostOfLinear.put(n.substring(0, n.length() - "_linear".length()), n);
                 }
             }
+            // hls4ml v1 folds a BatchNorm only into a Dense/Conv whose result type is left 'auto' (bn_fuse.py)
+            Set<String> unspecified = new HashSet<>();
+            for (Node node : model.nodes()) {
+                if ((node.op() instanceof Ops.Dense || node.op() instanceof Ops.Conv)
+                        && auto(precision(node.name(), hlsClass(node.op()), "result"))) {
+                    unspecified.add(node.name());
+                }
+            }
+            Map<String, String> fusedInto = BatchNormFusion.fused(model, version, unspecified);
             for (Node node : model.nodes()) {
                 String name = node.name();
                 String cls = hlsClass(node.op());
@@ -770,9 +781,15 @@ public final class Hls4mlConfig {
                 }
                 LayerHwConfig lc = new LayerHwConfig(w, b, r, a, rf, s, product, tables);
                 layers.put(name, lc);
-                typeOf.put(name, passThrough(node.op()) && !explicitResult(name, cls, rv) ? in : r);
+                // a folded BatchNorm is gone: the next layer reads the layer it was folded into
+                typeOf.put(name, fusedInto.containsKey(name) ? in
+                        : passThrough(node.op()) && !explicitResult(name, cls, rv) ? in : r);
             }
-            return new HardwareConfig(defaults, layers, input, io, clockMhz, params, false, version, uncertaintyNs);
+            fusedInto.forEach((bn, into) -> note("'" + bn + "' is folded into '" + into + "' (hls4ml's"
+                    + " fuse_batch_normalization" + (version.atLeast(1, 0, 0) ? ": '" + into + "' has result 'auto')"
+                    : ")")));
+            return new HardwareConfig(defaults, layers, input, io, clockMhz, params, false, version, uncertaintyNs,
+                    unspecified);
         }
 
         private static boolean auto(String v) {
