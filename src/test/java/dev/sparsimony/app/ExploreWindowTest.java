@@ -88,7 +88,11 @@ class ExploreWindowTest {
         // click the point of the highest accuracy on the accuracy-DSP plot
         PointResult target = onFx(() -> ex.results().stream().filter(PointResult::ok)
                 .max((a, b) -> Double.compare(a.accuracy(), b.accuracy())).orElseThrow());
+        // the last batch, the reference marker or the capacity may still rescale the axis: settle the layout first
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         Point2D screen = onFx(() -> {
+            dsp.chart().requestLayout();
+            dsp.chart().layout();
             var canvas = dsp.chart().getCanvas();
             DefaultNumericAxis x = (DefaultNumericAxis) dsp.chart().getXAxis();
             DefaultNumericAxis y = (DefaultNumericAxis) dsp.chart().getYAxis();

@@ -171,6 +171,13 @@ public final class FpgaModel {
                 interval++; // the dataflow region restarts a non-pipelined stage one cycle after it finishes
             }
         }
+        if (cfg.io() == IoType.PARALLEL && model.nodes().stream().anyMatch(nd -> nd.op() instanceof Ops.Conv)
+                && (dsp > device.dsp() || lut > device.lut() || ff > device.ff() || bram > device.bram18())) {
+            // what a user of hls4ml would try next (hls4ml docs/api/concepts.rst: io_stream "is recommended for
+            // larger CNN and RNN networks")
+            notes.add("io_parallel keeps every feature map of the convolutions in parallel logic; hls4ml recommends"
+                    + " io_stream for larger CNNs (one pixel at a time): try io_stream");
+        }
         notes.add(versionNote(ctx.version()));
         double lutBand = p.lutBand();
         double ffBand = p.ffBand();

@@ -269,4 +269,18 @@ class FpgaModelTest {
                 IoType.PARALLEL, 200), z7);
         assertFalse(fine.notes().stream().anyMatch(n -> n.contains("too fast")), fine.notes().toString());
     }
+
+    @Test
+    void aCnnThatDoesNotFitInIoParallelIsPointedToIoStream() {
+        Model m = BatchNormFusionTest.convBn(7);
+        Device small = DeviceCatalogue.builtIn().get("pynq-z2");
+        FpgaEstimate parallel = FpgaModel.estimate(m, HardwareConfig.hls4mlDefaults(), small);
+        assertFalse(parallel.fits());
+        assertTrue(parallel.notes().stream().anyMatch(n -> n.contains("try io_stream")), parallel.notes().toString());
+        FpgaEstimate fits = FpgaModel.estimate(m, HardwareConfig.hls4mlDefaults(), KU115);
+        assertTrue(fits.fits());
+        assertTrue(fits.notes().stream().noneMatch(n -> n.contains("io_stream")), "no advice when it fits");
+        FpgaEstimate jet = FpgaModel.estimate(TestModels.jetMlp(1), HardwareConfig.hls4mlDefaults(), small);
+        assertTrue(jet.notes().stream().noneMatch(n -> n.contains("io_stream")), "an MLP has no feature maps");
+    }
 }
