@@ -73,7 +73,7 @@ public final class BatchNormFusion {
             if (!version.atLeast(1, 0, 0)) {
                 fuses = !pr.containsKey("kernel") && !pr.containsKey("bias");
             } else {
-                double[][] affine = affine(bn);
+                double[][] affine = bn.affine();
                 boolean noWq = !pr.containsKey("kernel");
                 boolean noBq = !pr.containsKey("bias");
                 boolean noSq = !br.containsKey("gamma") && !br.containsKey("scale");
@@ -95,7 +95,7 @@ public final class BatchNormFusion {
 
     /** The layer before with the BatchNorm folded in: kernel scale·W per output channel, bias scale·b + shift. */
     public static Op fold(Op parent, Ops.BatchNorm bn) {
-        double[][] affine = affine(bn);
+        double[][] affine = bn.affine();
         Tensor w = kernel(parent);
         Tensor b = bias(parent);
         int outC = w.dim(w.rank() - 1);
@@ -114,18 +114,6 @@ public final class BatchNormFusion {
         }
         Ops.Conv c = (Ops.Conv) parent;
         return new Ops.Conv(nw, nb, c.strides(), c.dilations(), c.padsBegin(), c.padsEnd(), c.groups(), c.layout());
-    }
-
-    /** Per-channel scale gamma/sqrt(var+eps) and shift beta - mean·scale, in double. */
-    static double[][] affine(Ops.BatchNorm b) {
-        int n = b.channels();
-        double[] scale = new double[n];
-        double[] shift = new double[n];
-        for (int c = 0; c < n; c++) {
-            scale[c] = b.gamma().data()[c] / Math.sqrt((double) b.variance().data()[c] + b.epsilon());
-            shift[c] = b.beta().data()[c] - b.mean().data()[c] * scale[c];
-        }
-        return new double[][] {scale, shift};
     }
 
     private static boolean kindFuses(Op op, Hls4mlVersion v) {

@@ -214,6 +214,21 @@ public final class Ops {
             return gamma.size();
         }
 
+        /**
+         * The per-channel affine map it computes, y = scale·x + shift, in double: {@code {scale, shift}} with
+         * scale = gamma / sqrt(variance + epsilon) and shift = beta - mean·scale.
+         */
+        public double[][] affine() {
+            int n = channels();
+            double[] scale = new double[n];
+            double[] shift = new double[n];
+            for (int c = 0; c < n; c++) {
+                scale[c] = gamma.data()[c] / Math.sqrt((double) variance.data()[c] + epsilon);
+                shift[c] = beta.data()[c] - mean.data()[c] * scale[c];
+            }
+            return new double[][] {scale, shift};
+        }
+
         /** Channel axis for an input of this rank: axis 1 for rank 2, else by layout. */
         public int channelAxis(int rank) {
             return rank == 2 ? 1 : layout.channelAxis(rank);

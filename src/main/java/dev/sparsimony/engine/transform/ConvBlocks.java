@@ -216,17 +216,12 @@ public final class ConvBlocks {
 
     /** Per-channel scale and shift of a batch norm node (identity when absent). */
     private static double[][] affine(Model model, String bn, int channels) {
-        double[] scale = new double[channels];
-        double[] shift = new double[channels];
-        Arrays.fill(scale, 1);
         if (bn != null) {
-            Ops.BatchNorm b = (Ops.BatchNorm) model.node(bn).op();
-            for (int c = 0; c < channels; c++) {
-                scale[c] = b.gamma().data()[c] / Math.sqrt((double) b.variance().data()[c] + b.epsilon());
-                shift[c] = b.beta().data()[c] - b.mean().data()[c] * scale[c];
-            }
+            return ((Ops.BatchNorm) model.node(bn).op()).affine();
         }
-        return new double[][] {scale, shift};
+        double[] scale = new double[channels];
+        Arrays.fill(scale, 1);
+        return new double[][] {scale, new double[channels]};
     }
 
     /** The merged dense kxk conv of a block (computed in double). */
