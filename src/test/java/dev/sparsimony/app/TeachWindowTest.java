@@ -61,6 +61,13 @@ class TeachWindowTest {
         assertTrue(dsp.dsp() < dsp.baseDsp(), dsp.dsp() + " vs " + dsp.baseDsp());
         assertEquals(c.rows().get(0).rows() * c.rows().get(0).cols() / 4, dsp.structures().count(),
                 "one structure per multiplier at RF 4");
+        int n = dsp.rows() * dsp.cols();
+        assertEquals(String.format(java.util.Locale.ROOT, "%,d structures of 4 weights (one is %.1f %% of the layer)",
+                n / 4, 400.0 / n), dsp.structureSummary());
+        Teaching.Row unstructured = c.rows().get(0);
+        assertEquals("unstructured", unstructured.granularity());
+        assertTrue(unstructured.structureSummary().startsWith(String.format(java.util.Locale.ROOT,
+                "%,d structures of 1 weight (", n)), unstructured.structureSummary());
         // another reuse factor: other structures
         onFx(() -> vm.teach().reuseFactorProperty().set(8));
         waitUntil(() -> vm.teach().comparisonProperty().get() != c && vm.teach().comparisonProperty().get()

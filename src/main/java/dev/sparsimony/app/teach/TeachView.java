@@ -129,17 +129,19 @@ public final class TeachView extends BorderPane {
                 for (int i = 0; i < img.length; i++) {
                     img[i] = Double.isNaN(img[i]) ? 0 : img[i];
                 }
+                // coordinates in channels: each tile's centre column and row fall on its channel number, so the
+                // axis ticks count channels, not kernel pixels
                 double[] xs = new double[size[1]];
                 double[] ys = new double[size[0]];
                 for (int i = 0; i < xs.length; i++) {
-                    xs[i] = i;
+                    xs[i] = (i - (k[1] - 1) / 2.0) / (k[1] + 1);
                 }
                 for (int i = 0; i < ys.length; i++) {
-                    ys[i] = i;
+                    ys[i] = (i - (k[0] - 1) / 2.0) / (k[0] + 1);
                 }
                 map.setGradient(HeatMapChart.withBackground(structured ? HeatMapChart.STRUCTURES : HeatMapChart.MASK,
                         0.5), "");
-                map.setAxisNames("output channels (" + k[0] + "×" + k[1] + " tiles)", "input channels");
+                map.setAxisNames("output channel (a " + k[0] + "×" + k[1] + " tile each)", "input channel");
                 map.show(r.granularity(), xs, ys, img, 0, 2 * top);
             } else {
                 map.setAxisNames(d.colAxis(), d.rowAxis());
@@ -149,7 +151,7 @@ public final class TeachView extends BorderPane {
                             + "DSP %,d → %,d (%s) · BRAM18 %,d → %,d (%s) · LUT %,d → %,d", 100 * r.sparsity(),
                     100 * r.accuracy(), 100 * (r.accuracy() - baseAccuracy), r.baseDsp(), r.dsp(),
                     saved(r.baseDsp(), r.dsp()), r.baseBram18(), r.bram18(), saved(r.baseBram18(), r.bram18()),
-                    r.baseLut(), r.lut()));
+                    r.baseLut(), r.lut()) + "\n" + r.structureSummary());
         }
         Label text = new Label(r.explanation());
         text.setWrapText(true);

@@ -34,6 +34,36 @@ public final class Teaching {
     public record Row(String granularity, String explanation, StructureMap structures, float[] kept, int rows,
                       int cols, double sparsity, double accuracy, long dsp, long bram18, long lut, long baseDsp,
                       long baseBram18, long baseLut, String error) {
+        /**
+         * What one step of this granularity is on this layer: "8 structures of 9 weights (one is 12.5 % of the
+         * layer)"; the coarser the structure, the fewer sparsities the layer can take (one input channel of a
+         * first conv is all of it). Empty when the granularity cannot prune the layer.
+         */
+        public String structureSummary() {
+            int n = rows * cols;
+            if (error != null || n == 0) {
+                return "";
+            }
+            int count = n;
+            int min = 1;
+            int max = 1;
+            if (structures != null) {
+                int[] sizes = structures.sizes();
+                count = sizes.length;
+                min = Integer.MAX_VALUE;
+                max = 0;
+                for (int z : sizes) {
+                    min = Math.min(min, z);
+                    max = Math.max(max, z);
+                }
+                if (count == 0) {
+                    return "no structure of this kind in the layer";
+                }
+            }
+            return String.format(java.util.Locale.ROOT, "%,d structure%s of %s weight%s (one is %.1f %% of the layer)",
+                    count, count == 1 ? "" : "s", min == max ? String.valueOf(min) : min + " to " + max,
+                    max == 1 ? "" : "s", 100.0 * max / n);
+        }
     }
 
     /** The layer's unpruned figures and every granularity's row. */
