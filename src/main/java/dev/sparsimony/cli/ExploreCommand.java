@@ -131,8 +131,7 @@ final class ExploreCommand implements Callable<Integer> {
     private void listAxes(PrintWriter out) {
         var model = modelArg.load();
         Table t = new Table("field", "values");
-        for (SearchSpace.Field f : SearchSpace.fields(model.prunableNodes().stream().map(n -> n.name()).toList(),
-                DeviceCatalogue.standard(devices).names())) {
+        for (SearchSpace.Field f : SearchSpace.fields(model, DeviceCatalogue.standard(devices).names())) {
             t.row(f.path(), f.bits() ? f.values() + "; axis: {\"field\": \"" + f.path() + "\", \"bits\": [4, 6, 8]}"
                     : f.values());
         }

@@ -217,7 +217,7 @@ public final class ExploreView extends BorderPane {
         remove.disableProperty().bind(axes.getSelectionModel().selectedItemProperty().isNull());
         remove.setOnAction(e -> vm.axes().remove(axes.getSelectionModel().getSelectedItem()));
         Label help = new Label("Values: 0, 0.25, 0.5  ·  ranges 0:0.9:0.1  ·  bit widths for weights/outputs:"
-                + " 4, 6, 8  ·  words: resource, latency");
+                + " 4, 6, 8  ·  words: resource, latency  ·  blocks to shrink: none, b1+b2");
         help.setWrapText(true);
         help.getStyleClass().add("hint");
 

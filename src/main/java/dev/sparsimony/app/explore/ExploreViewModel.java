@@ -17,7 +17,6 @@ import dev.sparsimony.engine.explore.Strategies;
 import dev.sparsimony.engine.explore.SweepRunner;
 import dev.sparsimony.engine.infer.Nd4jRuntime;
 import dev.sparsimony.engine.model.ModelException;
-import dev.sparsimony.engine.model.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,8 +128,8 @@ public final class ExploreViewModel {
     /** The fields an axis can vary on the opened model (the engine's list, as {@code explore --list-axes}). */
     public List<SearchSpace.Field> fields() {
         ModelSession s = session.get();
-        List<String> layers = s == null ? List.of() : s.model().prunableNodes().stream().map(Node::name).toList();
-        return SearchSpace.fields(layers, dev.sparsimony.engine.hardware.DeviceCatalogue.standard().names());
+        List<String> devices = dev.sparsimony.engine.hardware.DeviceCatalogue.standard().names();
+        return s == null ? SearchSpace.fields(List.of(), devices) : SearchSpace.fields(s.model(), devices);
     }
 
     public static List<String> strategies() {
@@ -177,6 +176,19 @@ public final class ExploreViewModel {
             return o;
         }
         List<String> tokens = tokens(t);
+        if (field.equals(SearchSpace.SHRINK_FIELD)) {
+            // each value a set of blocks: "none" or names joined by '+'
+            ArrayNode v = o.putArray("values");
+            for (String tok : tokens) {
+                ArrayNode set = v.addArray();
+                if (!tok.equals("none") && !tok.equals("[]")) {
+                    for (String b : tok.split("\\+")) {
+                        set.add(b.trim());
+                    }
+                }
+            }
+            return o;
+        }
         boolean hls = bits && tokens.stream().anyMatch(x -> x.contains("<"));
         ArrayNode v = o.putArray(bits && !hls ? "bits" : "values");
         for (String tok : tokens) {

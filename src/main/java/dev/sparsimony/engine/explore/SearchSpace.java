@@ -204,6 +204,30 @@ public final class SearchSpace {
      * the quantizers (as bit-width axes), the hardware settings, and the per-layer fields of every prunable layer.
      * The CLI's {@code --list-axes} and the window's axis editor both list these.
      */
+    /**
+     * The fields of {@link #fields(List, List)} for a model, with {@code depthShrink} when the model has blocks or
+     * pairs DepthShrinker can merge (a value is a list of their first layers; in the window's axis table the
+     * values are written {@code none, b1_expand, b1_expand+b2_expand}).
+     */
+    public static List<Field> fields(dev.sparsimony.engine.model.Model model, List<String> devices) {
+        List<Field> f = fields(model.prunableNodes().stream().map(dev.sparsimony.engine.model.Node::name).toList(),
+                devices);
+        List<String> blocks = dev.sparsimony.engine.transform.DepthShrinker.candidates(model);
+        if (!blocks.isEmpty()) {
+            int at = 0;
+            while (at < f.size() && !f.get(at).path().startsWith("layers[")) {
+                at++;
+            }
+            f.add(at, new Field(SHRINK_FIELD, "lists of blocks to merge (DepthShrinker), of " + String.join(", ",
+                    blocks) + "; axis: {\"field\": \"depthShrink\", \"values\": [[], [\"" + blocks.get(0)
+                    + "\"]]}", false));
+        }
+        return f;
+    }
+
+    /** The design point field of the blocks DepthShrinker merges. */
+    public static final String SHRINK_FIELD = "depthShrink";
+
     public static List<Field> fields(List<String> prunableLayers, List<String> devices) {
         List<Field> f = new ArrayList<>();
         f.add(new Field("prune.sparsity", "number in [0, 1)", false));
