@@ -127,6 +127,30 @@ class ExploreWindowTest {
     }
 
     @Test
+    void aSpaceFromAFileColoursItsPointsByItsOwnConstraints(FxRobot robot) throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(JET), "sample-models/jet-mlp is not in this checkout");
+        waitUntil(() -> vm.sessionProperty().get() != null);
+        robot.clickOn("Explore");
+        // jet-mlp reaches about 75 %: a minimum accuracy of 74 % leaves only the best points feasible, while every
+        // design fits the xcvu9p, so the device alone would call all of them feasible
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"name\": \"strict\","
+                + " \"base\": {\"version\": 2, \"hardware\": {\"device\": \"xcvu9p\"}},"
+                + " \"axes\": [{\"field\": \"prune.sparsity\", \"values\": [0, 0.5, 0.9]},"
+                + " {\"field\": \"weights\", \"bits\": [4, 8]}],"
+                + " \"constraints\": {\"fitsDevice\": true, \"minAccuracy\": 0.74}}");
+        var space = dev.sparsimony.engine.explore.SearchSpace.read(root, "strict.json");
+        ExploreViewModel ex = vm.explore();
+        onFx(() -> ex.startSpace(space, null, "grid", null));
+        waitUntil(() -> !ex.runningProperty().get() && ex.results().size() == 6);
+        List<PointResult> rs = onFx(() -> List.copyOf(ex.results()));
+        assertTrue(rs.stream().anyMatch(r -> r.accuracy() < 0.74), "some points miss the minimum");
+        assertTrue(rs.stream().anyMatch(r -> r.accuracy() >= 0.74), "some points meet it");
+        for (PointResult r : rs) {
+            assertEquals(r.accuracy() >= 0.74, r.feasible(), "point " + r.id() + " at " + r.accuracy());
+        }
+    }
+
+    @Test
     void aPerLayerOverrideChangesTheEvaluatedPoint(FxRobot robot) throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(JET), "sample-models/jet-mlp is not in this checkout");
         waitUntil(() -> vm.sessionProperty().get() != null && window.layerSettings() != null

@@ -337,7 +337,9 @@ public final class ExploreViewModel {
                     "grid".equals(strat) || "budget-walk".equals(strat) ? null : budget, n, 1, false), out);
             exploration = ex;
             runner = ex.runner();
-            ex.runner().addListener(r -> {
+            ex.runner().addListener(raw -> {
+                // feasible as the space's constraints say (minimum accuracy, fits the device or not)
+                PointResult r = ex.mark(raw);
                 arrivedAt.put(r, System.nanoTime());
                 arrived.add(r);
             });

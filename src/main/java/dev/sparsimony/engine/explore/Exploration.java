@@ -179,7 +179,11 @@ public final class Exploration {
         return c.minAccuracy() == null || r.accuracy() >= c.minAccuracy();
     }
 
-    private PointResult mark(PointResult r) {
+    /**
+     * The result with its feasibility under this space's constraints (the runner's own results know only whether
+     * the design fits the device): what the result files and the strategies see, and what a live view must show.
+     */
+    public PointResult mark(PointResult r) {
         return r.ok() ? r.withFeasible(feasible(r), r.fitProblems()) : r;
     }
 

@@ -593,6 +593,17 @@ public final class SearchSpace {
         if (v.isObject() && v.has("hls")) {
             return v.get("hls").asText();
         }
+        if (v.isArray()) {
+            // a set of names (depthShrink blocks): "none" or "b1_expand+b2_expand", as the window's axis table takes
+            List<String> names = new ArrayList<>();
+            for (JsonNode e : v) {
+                if (!e.isTextual()) {
+                    return v.toString();
+                }
+                names.add(e.asText());
+            }
+            return names.isEmpty() ? "none" : String.join("+", names);
+        }
         return v.toString();
     }
 }

@@ -43,6 +43,9 @@ class ShrinkAxisTest {
         ArrayNode axes = root.putArray("axes");
         axes.add(axis);
         SearchSpace space = SearchSpace.read(root, "test");
+        // labelled in the same syntax (result tables, and the table of a space opened from a file)
+        assertEquals(List.of("none", "b1_expand", "b1_expand+b3_expand"), List.of(space.axes().get(0).label(0),
+                space.axes().get(0).label(1), space.axes().get(0).label(2)));
         try (DesignPointEvaluator ev = new DesignPointEvaluator(model, DataFiles.load(MOBILE.resolve("validation.npz")))) {
             for (int v = 0; v < 3; v++) {
                 DesignPoint p = space.point(new int[] {v});
