@@ -259,6 +259,15 @@ public final class Exploration {
                 }
             }
         }
+        if (!space.constraints().fitsDevice()) {
+            // designs may exceed the device: the reference is the largest DSP of the sweep, so that every front
+            // point counts (against the capacity, a front beyond the device would have no volume at all)
+            for (PointResult r : all) {
+                if (r.ok()) {
+                    capacity = Math.max(capacity, r.dsp());
+                }
+            }
+        }
         double hv = hypervolume(front, capacity);
         long evals = runner.evaluations();
         Summary s = new Summary(all.size(), evals, runner.cacheHits(), runner.failures(), wall,

@@ -148,6 +148,22 @@ class SweepTest {
     }
 
     @Test
+    void aFrontBeyondTheDeviceHasAVolumeWhenTheSpaceAllowsIt() {
+        String axes = "\"axes\": [{\"field\": \"prune.sparsity\", \"values\": [0, 0.3, 0.6]}]";
+        String base = "\"base\": {\"hardware\": {\"device\": \"xc7z020\"}}";
+        SearchSpace free = SearchSpace.read(read("{" + base + ", " + axes + ", \"constraints\": {\"fitsDevice\": false}}"),
+                "free");
+        SearchSpace fits = SearchSpace.read(read("{" + base + ", " + axes + "}"), "fits");
+        Exploration.Summary a = run(free, "grid", null, 1, 1, tmp.resolve("free"), false);
+        List<PointResult> rs = PointStore.read(tmp.resolve("free"));
+        assertTrue(rs.stream().allMatch(r -> r.ok() && r.dsp() > 220), "every design is over the xc7z020's 220 DSP");
+        assertTrue(a.front() > 0 && a.hypervolume() > 0, a.front() + " " + a.hypervolume());
+        Exploration.Summary b = run(fits, "grid", null, 1, 1, tmp.resolve("fits"), false);
+        assertEquals(0, b.front());
+        assertEquals(0.0, b.hypervolume());
+    }
+
+    @Test
     void aFailingPointIsRecordedAndTheSweepCompletes() {
         // RF 3 does not divide 16x32 = 512 weights: refused in strict mode, the other points go on
         SearchSpace s = SearchSpace.read(read("{\"base\": {\"hardware\": {\"strategy\": \"resource\","
