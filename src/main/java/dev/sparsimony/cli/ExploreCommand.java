@@ -96,7 +96,7 @@ final class ExploreCommand implements Callable<Integer> {
         try (LocalBackend backend = LocalBackend.open(modelArg.path, data, cat, n, modelArg.policy())) {
             Exploration ex = new Exploration(backend, s, new Exploration.Options(strategy, evaluations, n, seed,
                     resume), this.out);
-            ProgressLine line = quiet ? null : new ProgressLine(err);
+            ProgressLine line = quiet ? null : new ProgressLine(err, ex::feasible);
             if (line != null) {
                 ex.runner().addListener(line);
             }
@@ -144,12 +144,15 @@ final class ExploreCommand implements Callable<Integer> {
     /** One progress line on the terminal, rewritten at most five times a second. */
     static final class ProgressLine implements SweepRunner.Listener {
         private final PrintWriter err;
+        private final java.util.function.Predicate<PointResult> feasible;
         private final List<PointResult> results = new ArrayList<>();
         private long lastPrint;
         private int width;
 
-        ProgressLine(PrintWriter err) {
+        /** {@code feasible}: the space's constraints, so the live front is the one the result files will hold. */
+        ProgressLine(PrintWriter err, java.util.function.Predicate<PointResult> feasible) {
             this.err = err;
+            this.feasible = feasible;
         }
 
         @Override
@@ -164,7 +167,7 @@ final class ExploreCommand implements Callable<Integer> {
                 return;
             }
             lastPrint = now;
-            List<PointResult> ok = results.stream().filter(r -> r.ok() && r.fitProblems().isEmpty()).toList();
+            List<PointResult> ok = results.stream().filter(feasible).toList();
             boolean[] all = new boolean[ok.size()];
             java.util.Arrays.fill(all, true);
             int front = Exploration.front(ok, all, "accuracy", "dsp").size();

@@ -118,6 +118,7 @@ public final class SweepRunner implements AutoCloseable {
             }
             if (key != null && inBatch.containsKey(key)) {
                 futures.add(inBatch.get(key)); // the same point twice in one batch: evaluated once
+                planned.decrementAndGet(); // and delivered once: progress counts it once (35/35, not 35/40)
                 continue;
             }
             long id = nextId.getAndIncrement(); // ids follow the strategy's order, whatever finishes first

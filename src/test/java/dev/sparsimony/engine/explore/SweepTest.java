@@ -148,6 +148,43 @@ class SweepTest {
     }
 
     @Test
+    void progressCountsAPointThatTheGridNamesTwiceOnce() {
+        // at sparsity 0 both granularities are the same point: 2 x 2 grid points, 3 distinct
+        SearchSpace s = SearchSpace.read(read("{\"axes\": [{\"field\": \"prune.granularity\", \"values\":"
+                + " [\"unstructured\", \"rows\"]}, {\"field\": \"prune.sparsity\", \"values\": [0, 0.5]}]}"), "dups");
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int g = 0; g < 2; g++) {
+            for (int v = 0; v < 2; v++) {
+                keys.add(s.point(new int[] {g, v}).key());
+            }
+        }
+        assertEquals(3, keys.size(), "the canonical form makes the two unpruned points one");
+        java.util.concurrent.atomic.AtomicReference<SweepRunner.Progress> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try (LocalBackend b = backend(PROV)) {
+            Exploration ex = new Exploration(b, s, new Exploration.Options("grid", null, 1, 1, false), null);
+            ex.runner().addListener(new SweepRunner.Listener() {
+                @Override
+                public void result(PointResult r) {
+                }
+
+                @Override
+                public void progress(SweepRunner.Progress p) {
+                    last.set(p);
+                }
+            });
+            Exploration.Summary sum;
+            try {
+                sum = ex.run();
+            } finally {
+                ex.close();
+            }
+            assertEquals(3, sum.points());
+        }
+        assertEquals(3, last.get().done());
+        assertEquals(3, last.get().planned(), "the progress bar ends full");
+    }
+
+    @Test
     void aFrontBeyondTheDeviceHasAVolumeWhenTheSpaceAllowsIt() {
         String axes = "\"axes\": [{\"field\": \"prune.sparsity\", \"values\": [0, 0.3, 0.6]}]";
         String base = "\"base\": {\"hardware\": {\"device\": \"xc7z020\"}}";
