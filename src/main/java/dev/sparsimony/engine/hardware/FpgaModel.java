@@ -453,6 +453,72 @@ public final class FpgaModel {
         }
     }
 
+    /**
+     * A BatchNorm of its own (nnet_batchnorm.h {@code normalize}): per element a product with its channel's scale
+     * and an add of its shift. The scales are constants of the instance ({@code #pragma HLS function_instantiate
+     * variable=scale,bias}), so at RF 1 with the Latency strategy the tool folds them as it folds Dense weights
+     * (since v0.5, {@code product} inlined): a DSP, a shift-and-add or wiring per channel constant
+     * ({@link KernelModel}). Otherwise {@code ALLOCATION ... mul limit=ceil(n/RF)} generic multipliers.
+     */
+    private static LayerEstimate batchNorm(Node node, Ops.BatchNorm bn, LayerHwConfig lc, FixedPoint in, long n,
+                                           String shape, int w, Ctx ctx) {
+        FpgaParams p = ctx.p();
+        CostTerms t = new CostTerms();
+        int channels = bn.channels();
+        long pixels = Math.max(1, n / channels);
+        long dsp;
+        long mults;
+        double multNs;
+        KernelModel km = null;
+        if (lc.reuseFactor() == 1 && lc.strategy() == Strategy.LATENCY && lc.product() == LayerHwConfig.Product.MULT
+                && ctx.version().inlinesProduct() && n % channels == 0) {
+            double[] scale = bn.affine()[0];
+            float[] sf = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                sf[c] = (float) scale[c];
+            }
+            km = new KernelModel(sf, 1, channels, lc, in.width(), ctx.device(), p, ctx.version());
+        }
+        if (km != null) {
+            long d = 0;
+            long m = 0;
+            double lut = 0;
+            boolean anyDsp = false;
+            int maxDigits = 1;
+            for (int c = 0; c < channels; c++) {
+                d += km.dspOfConstant(c);
+                lut += km.constantLut(c);
+                if (km.dspOfConstant(c) > 0) {
+                    anyDsp = true;
+                    m++;
+                } else {
+                    maxDigits = Math.max(maxDigits, km.csdDigits(c));
+                }
+            }
+            dsp = pixels * d;
+            mults = pixels * m;
+            t.add(Lut.CONST_ADDERS, pixels * lut);
+            multNs = anyDsp ? p.multDelayNs() : p.adderDelayNs() * Math.max(1, ceilLog2(maxDigits));
+        } else {
+            int perMult = KernelModel.dspPerMultiplier(lc.weight().width(), in.width(), ctx.device(), p);
+            mults = KernelModel.ceilDiv(n, lc.reuseFactor());
+            dsp = mults * perMult;
+            if (perMult == 0) {
+                t.add(Lut.FABRIC_MULT, mults * lc.weight().width() * in.width() * p.lutPerFabricMultBit());
+            }
+            multNs = perMult > 0 ? p.multDelayNs() : p.adderDelayNs() * 3;
+        }
+        t.add(Lut.ADDER_TREE, n * (double) w * TREE_LUT_PER_BIT);
+        long lat = ctx.cuts(multNs + p.adderDelayNs()) + lc.reuseFactor() - 1L;
+        if (lat > 0) {
+            t.add(Ff.PIPELINE, n * (double) w).add(Ff.CONTROL, p.controlFf()).add(Lut.CONTROL, p.controlLut());
+        }
+        boundary(t, n, w);
+        return row(node, bn.kind(), shape, lc.reuseFactor(), "", dsp, 0, t, lat, lc.reuseFactor(), n,
+                "scale and shift per element (nnet_batchnorm.h)" + (km != null ? ", constant scales: " + mults
+                        + " multipliers (" + dsp + " DSP)" : ""), 1, ctx);
+    }
+
     static LayerEstimate estimateNode(Node node, LayerHwConfig lc, FixedPoint in, int[] inShape, int[] outShape,
                                       Ctx ctx, List<String> notes) {
         Op op = node.op();
@@ -491,23 +557,8 @@ public final class FpgaModel {
         if (op instanceof Ops.Softmax) {
             return softmax(node, lc, in, n, shape, ctx);
         }
-        if (op instanceof Ops.BatchNorm) {
-            // scale and shift per element (nnet_batchnorm.h); hls4ml usually fuses it into the layer before
-            CostTerms t = new CostTerms();
-            int perMult = KernelModel.dspPerMultiplier(lc.weight().width(), in.width(), ctx.device(), p);
-            long mults = KernelModel.ceilDiv(n, lc.reuseFactor());
-            if (perMult == 0) {
-                t.add(Lut.FABRIC_MULT, mults * lc.weight().width() * in.width() * p.lutPerFabricMultBit());
-            }
-            t.add(Lut.ADDER_TREE, n * (double) w * TREE_LUT_PER_BIT);
-            long lat = ctx.cuts((perMult > 0 ? p.multDelayNs() : p.adderDelayNs() * 3) + p.adderDelayNs())
-                    + lc.reuseFactor() - 1L;
-            if (lat > 0) {
-                t.add(Ff.PIPELINE, n * (double) w).add(Ff.CONTROL, p.controlFf()).add(Lut.CONTROL, p.controlLut());
-            }
-            boundary(t, n, w);
-            return row(node, op.kind(), shape, lc.reuseFactor(), "", mults * perMult, 0, t, lat, lc.reuseFactor(),
-                    n, "scale and shift per element (nnet_batchnorm.h)", 1, ctx);
+        if (op instanceof Ops.BatchNorm bn) {
+            return batchNorm(node, bn, lc, in, n, shape, w, ctx);
         }
         if (op instanceof Ops.Binary b) {
             CostTerms t = new CostTerms();

@@ -160,6 +160,11 @@ final class KernelModel {
         return csd[k] > params.maxCsdDigitsInFabric();
     }
 
+    /** Non-zero CSD digits of weight k's code (0 for a zero weight). */
+    int csdDigits(int k) {
+        return csd[k];
+    }
+
     /** DSPs of the constant multiplication of weight k by the data (0: shift-and-add or fabric multiplier). */
     int dspOfConstant(int k) {
         if (!needsMultiplier(k)) {

@@ -283,4 +283,35 @@ class FpgaModelTest {
         FpgaEstimate jet = FpgaModel.estimate(TestModels.jetMlp(1), HardwareConfig.hls4mlDefaults(), small);
         assertTrue(jet.notes().stream().noneMatch(n -> n.contains("io_stream")), "an MLP has no feature maps");
     }
+
+    /** [?, 4, 4, 2] -> BatchNorm with scales {0.5, HARD} (variance 1, epsilon 0: the scale is gamma). */
+    private static Model batchNormOnly() {
+        var t = (java.util.function.Function<float[], dev.sparsimony.engine.model.Tensor>) v ->
+                dev.sparsimony.engine.model.Tensor.of(v, v.length);
+        var bn = new dev.sparsimony.engine.model.Ops.BatchNorm(t.apply(new float[] {0.5f, TestModels.HARD}),
+                t.apply(new float[] {0.25f, -0.125f}), t.apply(new float[] {0, 0}), t.apply(new float[] {1, 1}), 0f,
+                dev.sparsimony.engine.model.Layout.CHANNELS_LAST);
+        return new Model("bn", List.of(new dev.sparsimony.engine.model.ValueInfo("x", new int[] {-1, 4, 4, 2})),
+                List.of(new dev.sparsimony.engine.model.Node("bn", bn, List.of("x"))), List.of("bn"));
+    }
+
+    @Test
+    void batchNormScalesAreFoldedConstantsAtReuseFactorOne() {
+        Model m = batchNormOnly();
+        // one Dense product by the same constant: what HLS makes of HARD times a 16-bit datum
+        long perHard = FpgaModel.estimate(TestModels.singleDense(new float[] {TestModels.HARD}, 1, 1),
+                HardwareConfig.hls4mlDefaults(), KU115).dsp();
+        assertTrue(perHard > 0, "HARD needs a multiplier");
+        FpgaEstimate rf1 = FpgaModel.estimate(m, HardwareConfig.hls4mlDefaults(), KU115);
+        assertEquals(16 * perHard, rf1.dsp(), "16 pixels x (0.5: wiring, HARD: a DSP)");
+        assertTrue(rf1.layers().get(0).note().contains("constant scales"), rf1.layers().get(0).note());
+        // RF 4: ALLOCATION limit ceil(32 / 4) generic multipliers, the constants no longer folded
+        FpgaEstimate rf4 = FpgaModel.estimate(m, HardwareConfig.of(width(16), 4, Strategy.LATENCY, IoType.PARALLEL, 0),
+                KU115);
+        assertEquals(8, rf4.dsp());
+        // io_stream: one pixel's worth, the two channel constants
+        FpgaEstimate stream = FpgaModel.estimate(m, HardwareConfig.of(width(16), 1, Strategy.LATENCY, IoType.STREAM,
+                0), KU115);
+        assertEquals(perHard, stream.dsp());
+    }
 }
