@@ -826,7 +826,13 @@ public final class DesignPointEvaluator implements AutoCloseable {
                     double excess = ResourceCosts.total(e, res) - limit[r];
                     if (excess > 1e-9) {
                         over = true;
-                        budgets[r] = Math.max(0, budgets[r] - excess);
+                        // below what the answer itself cost the knapsack, so the next answer must differ (a cut of
+                        // the budget alone can leave the same answer feasible: 118 DSP against 117.98 did, 8 times)
+                        double used = 0;
+                        for (int j = 0; j < kr.chosen().length; j++) {
+                            used += kr.chosen()[j] ? it.costs[r][j] : 0;
+                        }
+                        budgets[r] = Math.max(0, Math.min(budgets[r], used) - excess);
                     }
                 }
             }
