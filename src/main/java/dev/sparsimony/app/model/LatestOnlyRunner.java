@@ -36,6 +36,8 @@ public final class LatestOnlyRunner<T> {
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
     private final AtomicInteger started = new AtomicInteger();
     private Task<T> current;
+    /** Set by {@link #shutdown}: later requests and late results are dropped (the window is closing). */
+    private volatile boolean closed;
 
     public LatestOnlyRunner(String threadName) {
         this.executor = Executors.newSingleThreadExecutor(r -> {
@@ -47,6 +49,9 @@ public final class LatestOnlyRunner<T> {
 
     /** Replaces any pending or running request by this one. Call on the JavaFX thread. */
     public void submit(Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        if (closed) {
+            return; // a result of another runner arriving while the window closes: nothing left to compute for
+        }
         if (current != null) {
             // no interrupt: native code (ND4J) must not be interrupted mid-call; the result is ignored instead
             current.cancel(false);
@@ -71,13 +76,13 @@ public final class LatestOnlyRunner<T> {
             }
         };
         task.setOnSucceeded(e -> {
-            if (task == current) {
+            if (task == current && !closed) {
                 finish();
                 onSuccess.accept(task.getValue());
             }
         });
         task.setOnFailed(e -> {
-            if (task == current) {
+            if (task == current && !closed) {
                 finish();
                 onFailure.accept(task.getException());
             }
@@ -119,6 +124,7 @@ public final class LatestOnlyRunner<T> {
     }
 
     public void shutdown() {
+        closed = true;
         executor.shutdownNow();
     }
 }

@@ -57,4 +57,32 @@ class LatestOnlyRunnerTest {
         assertEquals("boom", failures.get(0).getMessage());
         runner.shutdown();
     }
+
+    @Test
+    void afterShutdownRequestsAndLateResultsAreDroppedQuietly() throws Exception {
+        LatestOnlyRunner<Integer> runner = new LatestOnlyRunner<>("test-runner");
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Integer> delivered = new CopyOnWriteArrayList<>();
+        CountDownLatch finished = new CountDownLatch(1);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        onFx(() -> runner.submit(job -> {
+            started.countDown();
+            try {
+                hold.await(10, TimeUnit.SECONDS);
+                return 1;
+            } finally {
+                finished.countDown();
+            }
+        }, delivered::add, failures::add));
+        started.await(10, TimeUnit.SECONDS);
+        runner.shutdown();
+        hold.countDown();
+        // a view-model reacting to another runner's result while the window closes: no RejectedExecutionException
+        onFx(() -> runner.submit(job -> 2, delivered::add, e -> { }));
+        finished.await(10, TimeUnit.SECONDS); // the first task ends after shutdown: its outcome must not arrive
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), delivered);
+        assertEquals(List.of(), failures);
+    }
 }
