@@ -5,13 +5,11 @@ import static dev.sparsimony.app.FxTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparsimony.app.dialogs.DialogService;
 import dev.sparsimony.app.model.EngineGateway;
 import dev.sparsimony.app.model.RecentFiles;
 import dev.sparsimony.engine.explore.DesignPointCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +27,8 @@ class ExportFromWindowTest {
     @Test
     void exportsTheCurrentPointInEveryFormat() throws Exception {
         Path out = dir.resolve("export");
-        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        DialogService dialogs = exportingTo(out, errors);
+        RecordingDialogs dialogs = exportingTo(out);
+        java.util.List<String> errors = dialogs.errors;
         MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
                 new RecentFiles(null)));
         onFx(vm::openDemo);
@@ -50,47 +48,13 @@ class ExportFromWindowTest {
         vm.shutdown();
     }
 
-    /** Dialogs that answer every export with {@code out} and record errors. */
-    private static DialogService exportingTo(Path out, java.util.List<String> errors) {
-        return new DialogService() {
-            @Override
-            public void showError(String title, String message) {
-                errors.add(title + ": " + message);
-            }
-
-            @Override
-            public Optional<Path> chooseModel(Path initialDirectory) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> chooseModelFolder(Path initialDirectory) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> chooseExportFolder(Path initialDirectory) {
-                return Optional.of(out);
-            }
-
-            @Override
-            public Optional<Path> chooseData(Path initialDirectory) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> chooseDesignPointTarget(Path initialDirectory, String suggestedName) {
-                return Optional.empty();
-            }
-        };
-    }
-
     /** Export on a point of the exploration (the plot's selection): that point, with the sweep in the report. */
     @Test
     void exportsAPointOfTheSweepWithTheSweepInTheReport() throws Exception {
         Path out = dir.resolve("from-plot");
-        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), exportingTo(out, errors),
+        RecordingDialogs dialogs = exportingTo(out);
+        java.util.List<String> errors = dialogs.errors;
+        MainViewModel vm = onFx(() -> new MainViewModel(EngineGateway.defaultGateway(), dialogs,
                 new RecentFiles(null)));
         onFx(vm::openDemo);
         waitUntil(() -> vm.sessionProperty().get() != null);
@@ -110,5 +74,12 @@ class ExportFromWindowTest {
                 .toFile());
         assertEquals(4, provenance.path("sweep_points").asInt(), provenance.toString());
         vm.shutdown();
+    }
+
+    /** Dialogs that answer every export with {@code out} and record errors. */
+    private static RecordingDialogs exportingTo(Path out) {
+        RecordingDialogs d = new RecordingDialogs();
+        d.exportFolder = out;
+        return d;
     }
 }

@@ -177,15 +177,11 @@ public final class ExploreViewModel {
         }
         List<String> tokens = tokens(t);
         if (field.equals(SearchSpace.SHRINK_FIELD)) {
-            // each value a set of blocks: "none" or names joined by '+'
+            // each value a set of blocks, written as the engine labels them
             ArrayNode v = o.putArray("values");
             for (String tok : tokens) {
                 ArrayNode set = v.addArray();
-                if (!tok.equals("none") && !tok.equals("[]")) {
-                    for (String b : tok.split("\\+")) {
-                        set.add(b.trim());
-                    }
-                }
+                SearchSpace.nameSet(tok).forEach(set::add);
             }
             return o;
         }

@@ -55,7 +55,6 @@ public final class ParetoChart extends StackPane {
     private double yMin = Double.NaN;
     private double yMax = Double.NaN;
     private double capacityValue = Double.NaN;
-    private String capacityText = "";
     private final String baseTitle;
     private BitSet cellsFeasible = new BitSet();
     private BitSet cellsInfeasible = new BitSet();
@@ -164,7 +163,6 @@ public final class ParetoChart extends StackPane {
     /** The device's capacity on the x axis (NaN: none, e.g. latency). */
     public void setCapacity(double value, String text) {
         capacityValue = value;
-        capacityText = text;
         capacity.setText(text);
         chart.getPlugins().remove(capacity);
         if (!Double.isNaN(value)) {
@@ -304,7 +302,7 @@ public final class ParetoChart extends StackPane {
             capacity.setLabelHorizontalAnchor(!Double.isNaN(cap) && cap > 0.5 * xMax ? javafx.geometry.HPos.RIGHT
                     : javafx.geometry.HPos.LEFT);
             // far beyond the data the line is left out of view (the data stay readable); the title still says it
-            String title = !Double.isNaN(cap) && cap > xMax ? baseTitle + "   (" + capacityText + ", off scale)"
+            String title = !Double.isNaN(cap) && cap > xMax ? baseTitle + "   (" + capacity.getText() + ", off scale)"
                     : baseTitle;
             if (!title.equals(chart.getTitle())) {
                 chart.setTitle(title);

@@ -204,6 +204,9 @@ public final class SearchSpace {
      * the quantizers (as bit-width axes), the hardware settings, and the per-layer fields of every prunable layer.
      * The CLI's {@code --list-axes} and the window's axis editor both list these.
      */
+    /** The design point field of the blocks DepthShrinker merges. */
+    public static final String SHRINK_FIELD = "depthShrink";
+
     /**
      * The fields of {@link #fields(List, List)} for a model, with {@code depthShrink} when the model has blocks or
      * pairs DepthShrinker can merge (a value is a list of their first layers; in the window's axis table the
@@ -219,14 +222,11 @@ public final class SearchSpace {
                 at++;
             }
             f.add(at, new Field(SHRINK_FIELD, "lists of blocks to merge (DepthShrinker), of " + String.join(", ",
-                    blocks) + "; axis: {\"field\": \"depthShrink\", \"values\": [[], [\"" + blocks.get(0)
+                    blocks) + "; axis: {\"field\": \"" + SHRINK_FIELD + "\", \"values\": [[], [\"" + blocks.get(0)
                     + "\"]]}", false));
         }
         return f;
     }
-
-    /** The design point field of the blocks DepthShrinker merges. */
-    public static final String SHRINK_FIELD = "depthShrink";
 
     public static List<Field> fields(List<String> prunableLayers, List<String> devices) {
         List<Field> f = new ArrayList<>();
@@ -594,7 +594,6 @@ public final class SearchSpace {
             return v.get("hls").asText();
         }
         if (v.isArray()) {
-            // a set of names (depthShrink blocks): "none" or "b1_expand+b2_expand", as the window's axis table takes
             List<String> names = new ArrayList<>();
             for (JsonNode e : v) {
                 if (!e.isTextual()) {
@@ -602,8 +601,26 @@ public final class SearchSpace {
                 }
                 names.add(e.asText());
             }
-            return names.isEmpty() ? "none" : String.join("+", names);
+            return nameSetLabel(names);
         }
         return v.toString();
+    }
+
+    /** A set of names (depthShrink blocks) as tables and the window's axis table write it: "none" or "a+b". */
+    public static String nameSetLabel(List<String> names) {
+        return names.isEmpty() ? "none" : String.join("+", names);
+    }
+
+    /** The set of names a {@link #nameSetLabel} stands for ("[]" is read as "none" too). */
+    public static List<String> nameSet(String label) {
+        String t = label.trim();
+        if (t.equals("none") || t.equals("[]")) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String b : t.split("\\+")) {
+            out.add(b.trim());
+        }
+        return out;
     }
 }

@@ -44,7 +44,9 @@ public final class BatchNormFusion {
             return out; // the common case of a design point (typed results, v1): nothing to look at, per point
         }
         Map<String, Integer> uses = new HashMap<>();
+        Map<String, Node> byName = new HashMap<>();
         for (Node n : model.nodes()) {
+            byName.put(n.name(), n);
             for (String in : n.inputs()) {
                 uses.merge(in, 1, Integer::sum);
             }
@@ -59,12 +61,9 @@ public final class BatchNormFusion {
                 continue;
             }
             String parentName = n.inputs().get(0);
-            Node parent = model.nodes().stream().filter(x -> x.name().equals(parentName)).findFirst().orElse(null);
+            Node parent = byName.get(parentName); // null for a graph input
             if (parent == null || uses.getOrDefault(parentName, 0) != 1 || outputs.contains(parentName)
-                    || !channelsMatch(parent.op(), bn, model, parentName)) {
-                continue;
-            }
-            if (!kindFuses(parent.op(), version)) {
+                    || !kindFuses(parent.op(), version) || !channelsMatch(parent.op(), bn)) {
                 continue;
             }
             Map<String, Quantization> pr = records.getOrDefault(parentName, Map.of());
@@ -129,7 +128,7 @@ public final class BatchNormFusion {
     }
 
     /** The BatchNorm's channel axis is the layer's output-channel axis and it has that many channels. */
-    private static boolean channelsMatch(Op parent, Ops.BatchNorm bn, Model model, String parentName) {
+    private static boolean channelsMatch(Op parent, Ops.BatchNorm bn) {
         Tensor w = kernel(parent);
         if (w == null || bn.channels() != w.dim(w.rank() - 1)) {
             return false;

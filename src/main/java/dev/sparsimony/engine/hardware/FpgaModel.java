@@ -90,12 +90,9 @@ public final class FpgaModel {
             Node node = folded.containsKey(original.name()) ? original.withOp(folded.get(original.name())) : original;
             if (fusedInto.containsKey(node.name())) {
                 // hls4ml removed it: no logic, no registers, no FIFO of its own
-                int[] outShape = shapes.get(node.name());
-                rows.add(new LayerEstimate(node.name(), node.op().kind(),
-                        Arrays.toString(Arrays.copyOfRange(outShape, 1, outShape.length)),
-                        cfg.layer(node.name()).reuseFactor(), "", 0, 0, 0, 0, 0, 1, 0,
-                        "folded into " + fusedInto.get(node.name()) + " (hls4ml fuse_batch_normalization)", 0, 0,
-                        new CostTerms(), 1));
+                rows.add(row(node, node.op().kind(), shapeText(shapes.get(node.name())),
+                        cfg.layer(node.name()).reuseFactor(), "", 0, 0, new CostTerms(), 0, 1, 0,
+                        "folded into " + fusedInto.get(node.name()) + " (hls4ml fuse_batch_normalization)", 0, ctx));
                 continue;
             }
             LayerHwConfig lc = resolveReuse(node, shapes, cfg, notes);
@@ -486,9 +483,10 @@ public final class FpgaModel {
             boolean anyDsp = false;
             int maxDigits = 1;
             for (int c = 0; c < channels; c++) {
-                d += km.dspOfConstant(c);
+                int dc = km.dspOfConstant(c);
+                d += dc;
                 lut += km.constantLut(c);
-                if (km.dspOfConstant(c) > 0) {
+                if (dc > 0) {
                     anyDsp = true;
                     m++;
                 } else {
@@ -519,10 +517,15 @@ public final class FpgaModel {
                         + " multipliers (" + dsp + " DSP)" : ""), 1, ctx);
     }
 
+    /** A layer's output shape for the table, batch axis dropped: "[30, 30, 16]". */
+    private static String shapeText(int[] outShape) {
+        return Arrays.toString(Arrays.copyOfRange(outShape, 1, outShape.length));
+    }
+
     static LayerEstimate estimateNode(Node node, LayerHwConfig lc, FixedPoint in, int[] inShape, int[] outShape,
                                       Ctx ctx, List<String> notes) {
         Op op = node.op();
-        String shape = Arrays.toString(Arrays.copyOfRange(outShape, 1, outShape.length));
+        String shape = shapeText(outShape);
         if (op instanceof Ops.Dense d) {
             long pixels = features(outShape) / d.nOut();
             return kernelLayer(node, d.kernel().data(), d.nIn(), d.nOut(), pixels, pixels, lc, in, shape, ctx, 0);

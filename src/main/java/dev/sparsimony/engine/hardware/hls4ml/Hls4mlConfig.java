@@ -398,19 +398,12 @@ public final class Hls4mlConfig {
                 String k = e.getKey();
                 JsonNode v = e.getValue();
                 String at = "Model." + k;
+                // the Model level takes hls4ml's CamelCase keys only
+                if (List.of("Precision", "ReuseFactor", "Strategy").contains(k)
+                        && readShared(snake(k), v, at, modelPrecision)) {
+                    continue;
+                }
                 switch (k) {
-                    case "Precision" -> {
-                        precisions(v, at, modelPrecision);
-                        used.add(at + " " + text(v));
-                    }
-                    case "ReuseFactor" -> {
-                        reuse(v, at);
-                        used.add(at + " " + v.asText());
-                    }
-                    case "Strategy" -> {
-                        strategy(v.asText(), at);
-                        used.add(at + " " + v.asText());
-                    }
                     case "BramFactor" -> ignored.add(at + ": weights of a layer above " + v.asText()
                             + " values become ports of the top function; not modelled (on-chip weights assumed)");
                     case "TraceOutput" -> ignored.add(at + ": tracing does not change the synthesised design");
@@ -427,6 +420,31 @@ public final class Hls4mlConfig {
                     default -> ignored.add(at + ": not an hls4ml Model setting");
                 }
             }
+        }
+
+        /**
+         * Precision, ReuseFactor and Strategy, read alike at the Model and the layer levels (precisions into
+         * {@code precisionsInto}); false for any other (snake_case) key.
+         */
+        private boolean readShared(String key, JsonNode v, String at, Map<String, String> precisionsInto) {
+            switch (key) {
+                case "precision" -> {
+                    precisions(v, at, precisionsInto);
+                    used.add(at + " " + text(v));
+                }
+                case "reuse_factor" -> {
+                    reuse(v, at);
+                    used.add(at + " " + v.asText());
+                }
+                case "strategy" -> {
+                    strategy(v.asText(), at);
+                    used.add(at + " " + v.asText());
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void conv(String impl, String at) {
@@ -464,19 +482,10 @@ public final class Hls4mlConfig {
                     String k = kv.getKey();
                     JsonNode x = kv.getValue();
                     String where = at + "." + k;
+                    if (readShared(snake(k), x, where, p)) {
+                        continue;
+                    }
                     switch (snake(k)) {
-                        case "precision" -> {
-                            precisions(x, where, p);
-                            used.add(where + " " + text(x));
-                        }
-                        case "reuse_factor" -> {
-                            reuse(x, where);
-                            used.add(where + " " + x.asText());
-                        }
-                        case "strategy" -> {
-                            strategy(x.asText(), where);
-                            used.add(where + " " + x.asText());
-                        }
                         case "table_size" -> {
                             tableSize(x, where);
                             used.add(where + " " + x.asText());
